@@ -1,0 +1,70 @@
+"""The Django admin: superusers only (operators). The app's own pages never grant
+superusers anything; see permissions.py."""
+
+from django.contrib import admin
+from guardian.admin import GuardedModelAdmin
+
+from .models import AuditEvent, Child, FunctionTitle, Guardian, Guardianship, Ikc, Location, Membership, Organisation
+
+admin.site.site_header = "ikc-share beheer"
+
+
+class _SuperuserOnly:
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(Ikc)
+class IkcAdmin(_SuperuserOnly, admin.ModelAdmin):
+    list_display = ("name", "slug")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(_SuperuserOnly, GuardedModelAdmin):
+    list_display = ("name", "kind", "ikc")
+
+
+@admin.register(Location)
+class LocationAdmin(_SuperuserOnly, GuardedModelAdmin):
+    list_display = ("name", "kind", "organisation")
+
+
+admin.site.register(FunctionTitle)
+
+
+@admin.register(Membership)
+class MembershipAdmin(_SuperuserOnly, admin.ModelAdmin):
+    list_display = ("user", "organisation", "role", "function_title", "is_active")
+    list_filter = ("organisation", "role", "is_active")
+
+
+@admin.register(Child)
+class ChildAdmin(_SuperuserOnly, admin.ModelAdmin):
+    list_display = ("first_name", "last_name", "organisation", "location", "group_name")
+    list_filter = ("organisation",)
+
+
+@admin.register(Guardian)
+class GuardianAdmin(_SuperuserOnly, admin.ModelAdmin):
+    list_display = ("first_name", "last_name", "organisation", "email")
+
+
+admin.site.register(Guardianship)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(_SuperuserOnly, admin.ModelAdmin):
+    list_display = ("chain", "seq", "at", "action", "target_type", "target_id")
+    list_filter = ("chain",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,227 @@
+"""The tamper-evident audit log: writing an event and verifying the chains.
+
+Canonical form (version 1), the exact text the SHA-256 covers, fields joined by "|":
+
+    v1|<chain>|<seq>|<at, UTC, YYYY-MM-DDTHH:MM:SS.ffffffZ>|<actor id or "">|<action>|
+    <target type>|<target id>|<payload: JSON, sorted keys, no spaces>|<previous hash>
+
+It is stored in the row, so a verifier can (1) recompute the hash of the stored text,
+(2) rebuild the text from the row's columns and compare, and (3) compare the stored
+previous hash with the previous row's hash. On PostgreSQL all three are one set-based
+query (sha256() and lag()); elsewhere the rows are streamed through Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import AuditChainHead, AuditEvent, Organisation
+
+SYSTEM_CHAIN = "system"
+FORMAT_VERSION = "v1"
+
+
+def chain_for(organisation: Organisation | None) -> str:
+    return f"org-{organisation.pk}" if organisation is not None else SYSTEM_CHAIN
+
+
+def _format_at(at: datetime.datetime) -> str:
+    return at.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_payload(payload: dict[str, Any] | None) -> str:
+    """Ids and codes only. Values must be str, int, bool, None or lists of those."""
+    payload = payload or {}
+    for key, value in payload.items():
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            if not (v is None or isinstance(v, (str, int, bool))):
+                raise TypeError(f"audit payload {key!r} holds {type(v).__name__}; use ids and codes only")
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical_text(
+    *, chain: str, seq: int, at: datetime.datetime, actor_id: int | None, action: str,
+    target_type: str, target_id: str, payload: str, prev_hash: str,
+) -> str:
+    for name, value in (("chain", chain), ("action", action), ("target_type", target_type), ("target_id", target_id)):
+        if "|" in value:
+            raise ValueError(f"audit {name} may not contain '|'")
+    return "|".join(
+        [FORMAT_VERSION, chain, str(seq), _format_at(at), "" if actor_id is None else str(actor_id),
+         action, target_type, target_id, payload, prev_hash]
+    )
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def audit_record(
+    *, organisation: Organisation | None, actor: Any | None, action: str, target: Any | None = None,
+    payload: dict[str, Any] | None = None, at: datetime.datetime | None = None,
+) -> AuditEvent:
+    """Append one event to the organisation's chain. Call it as the LAST step of the
+    service's transaction: it locks the chain head, so concurrent writers queue here."""
+    actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", True) else None
+    target_type = target._meta.label_lower if target is not None else ""
+    target_id = str(target.pk) if target is not None else ""
+    chain = chain_for(organisation)
+    body = canonical_payload(payload)
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+        if head is None:
+            AuditChainHead.objects.bulk_create([AuditChainHead(chain=chain)], ignore_conflicts=True)
+            head = AuditChainHead.objects.select_for_update().get(chain=chain)
+        at = at or timezone.now()
+        seq = head.seq + 1
+        text = canonical_text(
+            chain=chain, seq=seq, at=at, actor_id=actor_id, action=action, target_type=target_type,
+            target_id=target_id, payload=body, prev_hash=head.hash,
+        )
+        digest = sha256_hex(text)
+        event = AuditEvent.objects.create(
+            chain=chain, seq=seq, organisation=organisation, at=at, actor_id=actor_id, action=action,
+            target_type=target_type, target_id=target_id, payload=body, canonical=text,
+            prev_hash=head.hash, hash=digest,
+        )
+        AuditChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=digest)
+    return event
+
+
+@dataclass
+class ChainProblem:
+    chain: str
+    seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"chain {self.chain}, event #{self.seq}: {self.reason}"
+
+
+@dataclass
+class VerifyResult:
+    events: int = 0
+    chains: int = 0
+    problems: list[ChainProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def first_per_chain(self) -> list[ChainProblem]:
+        seen: dict[str, ChainProblem] = {}
+        for p in sorted(self.problems, key=lambda p: (p.chain, p.seq)):
+            seen.setdefault(p.chain, p)
+        return list(seen.values())
+
+
+_PG_VERIFY_SQL = """
+SELECT chain, seq, reason FROM (
+  SELECT e.chain, e.seq,
+    CASE
+      WHEN encode(sha256(convert_to(e.canonical, 'UTF8')), 'hex') <> e.hash
+        THEN 'hash does not match the stored text'
+      WHEN e.canonical <> concat_ws('|', 'v1', e.chain, e.seq::text,
+             to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+             coalesce(e.actor_id::text, ''), e.action, e.target_type, e.target_id, e.payload, e.prev_hash)
+        THEN 'row columns differ from the hashed text'
+      WHEN e.prev_hash <> coalesce(lag(e.hash) OVER w, '')
+        THEN 'previous hash does not match the previous event'
+      WHEN e.seq <> coalesce(lag(e.seq) OVER w, 0) + 1
+        THEN 'sequence gap (an event is missing)'
+    END AS reason
+  FROM {table} e
+  {where}
+  WINDOW w AS (PARTITION BY e.chain ORDER BY e.seq)
+) checked WHERE reason IS NOT NULL ORDER BY chain, seq LIMIT 1000
+"""
+
+
+def verify_chains(*, chains: list[str] | None = None) -> VerifyResult:
+    """Check every chain (or the given ones). Returns all problems found (up to a limit),
+    so the first broken link per chain can be reported."""
+    result = VerifyResult()
+    heads = AuditChainHead.objects.all()
+    if chains is not None:
+        heads = heads.filter(chain__in=chains)
+    head_map = {h.chain: h for h in heads}
+    result.chains = len(head_map)
+    table = AuditEvent._meta.db_table
+    if connection.vendor == "postgresql":
+        where, params = "", []
+        if chains is not None:
+            where, params = "WHERE e.chain = ANY(%s)", [list(chains)]
+        with connection.cursor() as cur:
+            cur.execute(_PG_VERIFY_SQL.format(table=table, where=where), params)
+            result.problems.extend(ChainProblem(c, s, r) for c, s, r in cur.fetchall())
+            cur.execute(
+                f"SELECT chain, count(*), max(seq) FROM {table} "
+                + ("WHERE chain = ANY(%s) " if chains is not None else "")
+                + "GROUP BY chain",
+                params,
+            )
+            stats = {c: (n, m) for c, n, m in cur.fetchall()}
+        last_hashes = _last_hashes(head_map)
+        result.events = sum(n for n, _ in stats.values())
+    else:
+        stats = {}
+        qs = AuditEvent.objects.order_by("chain", "seq").values_list(
+            "chain", "seq", "at", "actor_id", "action", "target_type", "target_id", "payload",
+            "canonical", "prev_hash", "hash",
+        )
+        if chains is not None:
+            qs = qs.filter(chain__in=chains)
+        prev_chain, prev_hash, prev_seq = None, "", 0
+        for chain, seq, at, actor_id, action, ttype, tid, payload, text, prev, digest in qs.iterator(2000):
+            if chain != prev_chain:
+                prev_chain, prev_hash, prev_seq = chain, "", 0
+            result.events += 1
+            n, _ = stats.get(chain, (0, 0))
+            stats[chain] = (n + 1, seq)
+            reason = None
+            if sha256_hex(text) != digest:
+                reason = "hash does not match the stored text"
+            elif text != canonical_text(
+                chain=chain, seq=seq, at=at, actor_id=actor_id, action=action, target_type=ttype,
+                target_id=tid, payload=payload, prev_hash=prev,
+            ):
+                reason = "row columns differ from the hashed text"
+            elif prev != prev_hash:
+                reason = "previous hash does not match the previous event"
+            elif seq != prev_seq + 1:
+                reason = "sequence gap (an event is missing)"
+            if reason:
+                result.problems.append(ChainProblem(chain, seq, reason))
+            prev_hash, prev_seq = digest, seq
+        last_hashes = _last_hashes(head_map)
+    # The head must point at the last event: this catches events cut off the end.
+    for chain, head in head_map.items():
+        _n, max_seq = stats.get(chain, (0, 0))
+        if head.seq != max_seq:
+            result.problems.append(
+                ChainProblem(chain, max_seq + 1, f"chain head says {head.seq} events, found {max_seq}")
+            )
+        elif head.seq and last_hashes.get(chain) != head.hash:
+            result.problems.append(ChainProblem(chain, head.seq, "last event's hash differs from the chain head"))
+    for chain in set(stats) - set(head_map):
+        if chains is None:
+            result.problems.append(ChainProblem(chain, 1, "events without a chain head"))
+    return result
+
+
+def _last_hashes(head_map: dict[str, AuditChainHead]) -> dict[str, str]:
+    if not head_map:
+        return {}
+    q = Q()
+    for chain, head in head_map.items():
+        q |= Q(chain=chain, seq=head.seq)
+    return dict(AuditEvent.objects.filter(q).values_list("chain", "hash"))

@@ -1,0 +1,82 @@
+"""Forms validate shape only; services decide."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import FunctionTitle, Location, Membership, Organisation
+
+
+class _CrispyForm(forms.Form):
+    submit_label = _("Opslaan")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class MembershipFieldsMixin:
+    def _scope(self, organisation: Organisation) -> None:
+        self.fields["function_title"].queryset = FunctionTitle.objects.filter(organisation=organisation)
+        self.fields["locations"].queryset = Location.objects.filter(organisation=organisation)
+
+
+class MembershipInviteForm(MembershipFieldsMixin, _CrispyForm):
+    submit_label = _("Uitnodigen")
+    first_name = forms.CharField(label=_("Voornaam"), max_length=100)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=100)
+    email = forms.EmailField(label=_("E-mailadres"))
+    role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
+    function_title = forms.ModelChoiceField(label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False)
+    locations = forms.ModelMultipleChoiceField(
+        label=_("Locaties"), queryset=Location.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Geen keuze = alle locaties."),
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._scope(organisation)
+
+
+class MembershipEditForm(MembershipFieldsMixin, _CrispyForm):
+    role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
+    function_title = forms.ModelChoiceField(label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False)
+    locations = forms.ModelMultipleChoiceField(
+        label=_("Locaties"), queryset=Location.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Geen keuze = alle locaties."),
+    )
+    is_privacy_contact = forms.BooleanField(
+        label=_("Privacycontactpersoon (behandelt verzoeken en incidenten)"), required=False
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._scope(organisation)
+
+
+class FunctionTitleForm(_CrispyForm):
+    submit_label = _("Functietitel toevoegen")
+    name = forms.CharField(label=_("Nieuwe functietitel"), max_length=120)
+
+
+class ChildFilterForm(forms.Form):
+    q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
+    location = forms.ModelChoiceField(label=_("Locatie"), queryset=Location.objects.none(), required=False)
+    group = forms.CharField(label=_("Groep"), required=False, max_length=60)
+
+    def __init__(self, *args, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations
+
+
+class OtpTokenForm(_CrispyForm):
+    submit_label = _("Bevestigen")
+    token = forms.RegexField(
+        label=_("Code uit uw authenticator-app"), regex=r"^\d{6}$", max_length=6,
+        error_messages={"invalid": _("Vul de 6 cijfers uit uw app in.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

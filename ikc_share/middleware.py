@@ -1,0 +1,36 @@
+"""Two-factor login for the roles that need it.
+
+django-otp has no per-role switch: this middleware sends a signed-in person who holds a
+role listed in settings.OTP_REQUIRED_FOR_ROLES, and whose session is not yet verified
+with a TOTP code, to set up or enter their code. The demo leaves the list empty."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+from .models import Membership
+
+EXEMPT_PREFIXES = ("/account/", "/static/", "/i18n/", "/admin/", "/healthz")
+
+
+class RequireTwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        roles = settings.OTP_REQUIRED_FOR_ROLES
+        user = getattr(request, "user", None)
+        if (
+            roles
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not user.is_verified()
+            and Membership.objects.filter(user=user, is_active=True, role__in=roles).exists()
+        ):
+            target = "ikc_share:otp-verify" if user_has_device(user) else "ikc_share:otp-setup"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)

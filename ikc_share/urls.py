@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+
+core_patterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("account/login/", views.LoginView.as_view(), name="login"),
+    path("account/logout/", views.auth_views.LogoutView.as_view(), name="logout"),
+    path("account/set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
+    path("account/two-factor/setup/", views.otp_setup, name="otp-setup"),
+    path("account/two-factor/verify/", views.otp_verify, name="otp-verify"),
+    path("organisations/<int:org_pk>/children/", views.organisation_children, name="organisation-children"),
+    path("organisations/<int:org_pk>/members/", views.organisation_members, name="organisation-members"),
+    path("organisations/<int:org_pk>/members/invite/", views.membership_invite, name="membership-invite"),
+    path("organisations/<int:org_pk>/function-titles/", views.function_title_create, name="function-title-create"),
+    path("organisations/<int:org_pk>/audit/", views.organisation_audit, name="organisation-audit"),
+    path("memberships/<int:pk>/edit/", views.membership_edit, name="membership-edit"),
+    path("memberships/<int:pk>/deactivate/", views.membership_deactivate, name="membership-deactivate"),
+    path("memberships/<int:pk>/reactivate/", views.membership_reactivate, name="membership-reactivate"),
+    path("children/<int:pk>/", views.child_detail, name="child-detail"),
+]
+
+urlpatterns = [
+    path("", include((core_patterns, "ikc_share"))),
+    path("agreements/", include("agreements.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "ikc_share.views.error_400"
+handler403 = "ikc_share.views.error_403"
+handler404 = "ikc_share.views.error_404"
+handler500 = "ikc_share.views.error_500"

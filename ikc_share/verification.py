@@ -1,0 +1,33 @@
+"""Running the audit verifier and alerting privacy officers when a chain is broken."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from . import mail
+from .audit import verify_chains
+from .models import AuditVerification, Membership
+
+
+def verification_run(*, trigger: str = "manual", verification_id: int | None = None) -> AuditVerification:
+    run = (
+        AuditVerification.objects.get(pk=verification_id)
+        if verification_id
+        else AuditVerification.objects.create(trigger=trigger)
+    )
+    result = verify_chains()
+    run.finished_at = timezone.now()
+    run.ok = result.ok
+    run.events = result.events
+    run.chains = result.chains
+    run.report = "\n".join(str(p) for p in result.first_per_chain())
+    run.save()
+    if not result.ok:
+        broken_orgs = {p.chain.removeprefix("org-") for p in result.problems if p.chain.startswith("org-")}
+        officers = Membership.objects.filter(
+            organisation_id__in=broken_orgs, role=Membership.Role.PRIVACY_OFFICER, is_active=True
+        ).select_related("user")
+        emails = sorted({m.user.email for m in officers if m.user.email})
+        if emails:
+            mail.send_templated(to=emails, template="audit_chain_broken", context={"run": run})
+    return run

@@ -1,0 +1,292 @@
+"""Thin views: fetch through the permission helpers, validate the form, call one service,
+redirect with a message."""
+
+from __future__ import annotations
+
+import base64
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import permissions, selectors, services
+from .forms import ChildFilterForm, FunctionTitleForm, MembershipEditForm, MembershipInviteForm, OtpTokenForm
+from .models import Guardianship
+
+
+def _service_error(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = list(permissions.active_memberships(request.user))
+    parent_children = (
+        permissions.children_of_parent(request.user)
+        .select_related("organisation", "location")
+        .prefetch_related(
+            Prefetch("guardianships", queryset=Guardianship.objects.filter(guardian__user=request.user),
+                     to_attr="my_guardianships")
+        )
+        .order_by("first_name")
+    )
+    return render(request, "ikc_share/home.html", {
+        "memberships": memberships,
+        "parent_children": parent_children,
+    })
+
+
+@require_GET
+@login_required
+def organisation_children(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organisation = permissions.get_organisation(request.user, org_pk)
+    locations = permissions.locations_for(request.user).filter(organisation=organisation)
+    form = ChildFilterForm(request.GET or None, locations=locations)
+    children = (
+        permissions.children_for(request.user)
+        .filter(organisation=organisation, left_on__isnull=True)
+        .select_related("location")
+        .order_by("location__name", "group_name", "last_name", "first_name")
+    )
+    if form.is_valid():
+        if q := form.cleaned_data["q"]:
+            children = children.filter(Q(first_name__icontains=q) | Q(last_name__icontains=q))
+        if loc := form.cleaned_data["location"]:
+            children = children.filter(location=loc)
+        if group := form.cleaned_data["group"]:
+            children = children.filter(group_name=group)
+    return render(request, "ikc_share/children.html", {
+        "organisation": organisation, "children": children, "form": form,
+    })
+
+
+@require_GET
+@login_required
+def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    child = permissions.get_child(request.user, pk)
+    services.child_record_viewed(child=child, actor=request.user)
+    guardianships = child.guardianships.select_related("guardian").order_by("-has_parental_authority", "pk")
+    return render(request, "ikc_share/child_detail.html", {
+        "child": child, "organisation": child.organisation, "guardianships": guardianships,
+        "extra_sections": selectors.child_page_sections(child=child, user=request.user),
+    })
+
+
+@require_GET
+@login_required
+def organisation_members(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organisation = permissions.get_organisation(request.user, org_pk, need=permissions.AUDIT)
+    memberships = (
+        organisation.memberships.select_related("user", "function_title")
+        .prefetch_related("locations")
+        .order_by("-is_active", "role", "user__last_name")
+    )
+    can_manage = permissions.has_org_perm(request.user, organisation, permissions.MANAGE)
+    return render(request, "ikc_share/members.html", {
+        "organisation": organisation, "memberships": memberships, "can_manage": can_manage,
+        "function_titles": organisation.function_titles.all(),
+        "title_form": FunctionTitleForm() if can_manage else None,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def membership_invite(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organisation = permissions.get_organisation(request.user, org_pk, need=permissions.MANAGE)
+    form = MembershipInviteForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_invite(organisation=organisation, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _service_error(request, exc)
+        else:
+            messages.success(request, _("%(name)s is uitgenodigd.") % {"name": membership.user.get_full_name()})
+            return redirect("ikc_share:organisation-members", org_pk=organisation.pk)
+    return render(request, "ikc_share/form_page.html", {
+        "organisation": organisation, "form": form, "title": _("Medewerker uitnodigen"),
+        "back": reverse("ikc_share:organisation-members", kwargs={"org_pk": organisation.pk}),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = permissions.get_membership(request.user, pk)
+    organisation = membership.organisation
+    initial = {
+        "role": membership.role, "function_title": membership.function_title,
+        "locations": list(membership.locations.all()), "is_privacy_contact": membership.is_privacy_contact,
+    }
+    form = MembershipEditForm(request.POST or None, organisation=organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(membership=membership, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _service_error(request, exc)
+        else:
+            messages.success(request, _("Wijzigingen opgeslagen."))
+            return redirect("ikc_share:organisation-members", org_pk=organisation.pk)
+    return render(request, "ikc_share/form_page.html", {
+        "organisation": organisation, "form": form,
+        "title": _("Lidmaatschap van %(name)s") % {"name": membership.user.get_full_name()},
+        "back": reverse("ikc_share:organisation-members", kwargs={"org_pk": organisation.pk}),
+    })
+
+
+@require_POST
+@login_required
+def membership_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = permissions.get_membership(request.user, pk)
+    try:
+        services.membership_deactivate(membership=membership, actor=request.user)
+    except ValidationError as exc:
+        _service_error(request, exc)
+    else:
+        messages.success(request, _("Lidmaatschap gedeactiveerd."))
+    return redirect("ikc_share:organisation-members", org_pk=membership.organisation_id)
+
+
+@require_POST
+@login_required
+def membership_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = permissions.get_membership(request.user, pk)
+    try:
+        services.membership_reactivate(membership=membership, actor=request.user)
+    except ValidationError as exc:
+        _service_error(request, exc)
+    else:
+        messages.success(request, _("Lidmaatschap weer actief."))
+    return redirect("ikc_share:organisation-members", org_pk=membership.organisation_id)
+
+
+@require_POST
+@login_required
+def function_title_create(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organisation = permissions.get_organisation(request.user, org_pk, need=permissions.MANAGE)
+    form = FunctionTitleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.function_title_create(organisation=organisation, name=form.cleaned_data["name"], actor=request.user)
+        except ValidationError as exc:
+            _service_error(request, exc)
+        else:
+            messages.success(request, _("Functietitel toegevoegd."))
+    else:
+        messages.error(request, _("Geef de functietitel een naam (maximaal 120 tekens)."))
+    return redirect("ikc_share:organisation-members", org_pk=organisation.pk)
+
+
+@require_GET
+@login_required
+def organisation_audit(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organisation = permissions.get_organisation(request.user, org_pk, need=permissions.AUDIT)
+    before = request.GET.get("before", "")
+    page = selectors.audit_page(organisation=organisation, before=int(before) if before.isdigit() else None)
+    return render(request, "ikc_share/audit.html", {
+        "organisation": organisation, "page": page,
+        "last_verification": selectors.last_verification(),
+    })
+
+
+# --- Accounts ----------------------------------------------------------------------------
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The invitation link: a new member chooses a password (single use, expires)."""
+
+    template_name = "registration/set_password.html"
+    success_url = reverse_lazy("ikc_share:login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
+        return super().form_valid(form)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    nxt = request.GET.get("next") or request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return nxt
+    return reverse("ikc_share:home")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Link an authenticator app (TOTP): scan the QR code, confirm with a code."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        if user_has_device(request.user):
+            return redirect("ikc_share:otp-verify")
+        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            services.auth_event_record(user=request.user, action="auth.otp_enrolled", method="totp")
+            messages.success(request, _("Tweestapsverificatie is ingesteld."))
+            return redirect(_safe_next(request))
+        form.add_error("token", _("Deze code klopt niet. Probeer de nieuwste code uit uw app."))
+    qr_svg = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
+    return render(request, "registration/otp_setup.html", {
+        "form": form, "qr_svg": qr_svg, "secret": base64.b32encode(device.bin_key).decode(), "next": _safe_next(request),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    if not user_has_device(request.user):
+        return redirect("ikc_share:otp-setup")
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            services.auth_event_record(user=request.user, action="auth.otp_verified", method="totp")
+            return redirect(_safe_next(request))
+        services.auth_event_record(user=request.user, action="auth.otp_failed", method="totp")
+        form.add_error("token", _("Deze code klopt niet."))
+    return render(request, "registration/otp_verify.html", {"form": form, "next": _safe_next(request)})
+
+
+def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_403(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_400(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
