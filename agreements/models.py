@@ -1,0 +1,272 @@
+"""Exchange agreements between two controllers of one IKC, their versions, approvals,
+the data-category catalogue, and the information letters.
+
+Rules (what is valid, what is allowed) live in agreements/rules.py; state changes in
+agreements/services.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ikc_share.models import Child, FunctionTitle, Guardian, Ikc, Location, Organisation
+
+
+class DataCategory(models.Model):
+    """The catalogue an agreement picks its minimal data set from. Never a BSN."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name_nl = models.CharField(max_length=120)
+    name_en = models.CharField(max_length=120)
+    description_nl = models.TextField()
+    description_en = models.TextField()
+    is_special = models.BooleanField(
+        default=False, help_text="Special category of personal data (GDPR art. 9), e.g. health."
+    )
+    is_sensitive = models.BooleanField(default=False, help_text="Sensitive, though not art. 9 (home situation).")
+    statutory = models.BooleanField(
+        default=False, help_text="A law makes this part of the exchange (VVE: programme and duration)."
+    )
+    statutory_reference = models.CharField(max_length=255, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("data category")
+        verbose_name_plural = _("data categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+    @property
+    def description(self) -> str:
+        return self.description_en if (get_language() or "nl").startswith("en") else self.description_nl
+
+
+class Purpose(models.TextChoices):
+    DEVELOPMENT_LINE = "development_line", _("Doorgaande ontwikkellijn kinderopvang → school")
+    VVE_HANDOVER = "vve_handover", _("Overdracht voor- en vroegschoolse educatie (VVE)")
+    BSO_SCHOOL = "bso_school", _("Afstemming dagelijkse zorg BSO en school")
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "a", _("a. Toestemming van de ouders")
+    CONTRACT = "b", _("b. Uitvoering van een overeenkomst")
+    LEGAL_DUTY = "c", _("c. Wettelijke verplichting")
+    VITAL_INTEREST = "d", _("d. Vitaal belang")
+    PUBLIC_TASK = "e", _("e. Taak van algemeen belang")
+    LEGITIMATE_INTEREST = "f", _("f. Gerechtvaardigd belang")
+
+
+class Art9Condition(models.TextChoices):
+    NONE = "", _("Geen (geen bijzondere persoonsgegevens)")
+    EXPLICIT_CONSENT = "a", _("a. Uitdrukkelijke toestemming")
+    VITAL_INTEREST = "c", _("c. Vitaal belang, betrokkene kan geen toestemming geven")
+    SUBSTANTIAL_PUBLIC_INTEREST = "g", _("g. Zwaarwegend algemeen belang, op grond van een wet")
+    HEALTH_CARE = "h", _("h. Gezondheidszorg of sociale zorg, door een beroepsgeheimhouder")
+
+
+class GuardianPolicy(models.TextChoices):
+    ONE_MAY_CONSENT = "one", _("Eén ouder met gezag mag toestemming geven; een weigering of intrekking door een ouder met gezag blokkeert")  # noqa: E501
+    ALL_MUST_CONSENT = "all", _("Alle ouders met gezag moeten toestemming geven")
+
+
+class Agreement(models.Model):
+    """One direction of exchange: sending controller → receiving controller."""
+
+    ikc = models.ForeignKey(Ikc, on_delete=models.PROTECT, related_name="agreements")
+    sending_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="agreements_sent")
+    receiving_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="agreements_received"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(sending_organisation=models.F("receiving_organisation")),
+                name="agreement_orgs_differ",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AgreementVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Concept")
+        AWAITING_APPROVAL = "awaiting_approval", _("Wacht op goedkeuring")
+        ACTIVE = "active", _("Actief")
+        SUPERSEDED = "superseded", _("Vervangen door nieuwere versie")
+        ENDED = "ended", _("Beëindigd")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    purpose_explanation = models.TextField(_("explanation for parents"))
+    legal_basis = models.CharField(_("legal basis (GDPR art. 6(1))"), max_length=1, choices=LegalBasis.choices)
+    art9_condition = models.CharField(
+        _("condition for special categories (GDPR art. 9(2))"), max_length=1, choices=Art9Condition.choices,
+        blank=True, default="",
+    )
+    statutory_provision = models.CharField(_("statutory provision"), max_length=255, blank=True)
+    balancing_test = models.TextField(_("balancing test (legitimate interest)"), blank=True)
+    method_in_app = models.BooleanField(_("share in the app"), default=True)
+    method_meeting = models.BooleanField(_("three-way meeting (driegesprek)"), default=False)
+    receiving_roles = models.ManyToManyField(FunctionTitle, related_name="receiving_agreement_versions")
+    receiving_locations = models.ManyToManyField(
+        Location, blank=True, related_name="receiving_agreement_versions",
+        help_text=_("Locations of the receiving organisation it may be addressed to; none = all."),
+    )
+    retention_months = models.PositiveSmallIntegerField(_("retention at the receiving side (months)"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until (inclusive)"), null=True, blank=True)
+    consent_per_category = models.BooleanField(_("parents may consent per category"), default=False)
+    guardian_policy = models.CharField(
+        max_length=3, choices=GuardianPolicy.choices, default=GuardianPolicy.ONE_MAY_CONSENT
+    )
+    parents_read_first = models.BooleanField(_("parents read a transfer before it is sent"), default=False)
+    parents_read_days = models.PositiveSmallIntegerField(default=10)
+    objection_wait_days = models.PositiveSmallIntegerField(default=14)
+    consent_valid_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_material_change = models.BooleanField(default=True)
+    change_summary = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="agreement_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["agreement"], condition=Q(status="active"), name="agreement_one_active_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="agreement_version_validity_order",
+            ),
+            models.CheckConstraint(condition=Q(method_in_app=True) | Q(method_meeting=True),
+                                   name="agreement_version_has_method"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.title} v{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.agreement.title} v{self.number}"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class AgreementItem(models.Model):
+    """One category of the minimal data set, with why it is necessary for the purpose."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="items")
+    category = models.ForeignKey(DataCategory, on_delete=models.PROTECT, related_name="+")
+    justification = models.TextField(_("why this is necessary"))
+
+    class Meta:
+        ordering = ["category__order"]
+        constraints = [models.UniqueConstraint(fields=["version", "category"], name="agreement_item_unique")]
+
+
+class Approval(models.Model):
+    """A director's decision on a version, one per organisation side."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Goedgekeurd")
+        RETURNED = "returned", _("Teruggestuurd")
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="approvals")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at"]
+
+
+def letter_upload_to(instance: Letter, filename: str) -> str:
+    return f"letters/v{instance.version_id}/{filename}"
+
+
+class Letter(models.Model):
+    """A generated information letter. Immutable once stored; its SHA-256 is what a
+    consent decision references."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="letters")
+    language = models.CharField(max_length=2)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    file = models.FileField(upload_to=letter_upload_to)
+    sha256 = models.CharField(max_length=64)
+    text_sha256 = models.CharField(max_length=64, blank=True)
+    public_token = models.CharField(max_length=43, unique=True)
+    is_draft = models.BooleanField(default=False)
+    generated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-generated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "language"], condition=Q(guardian__isnull=True, is_draft=False),
+                name="letter_generic_once_per_version_language",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "language", "guardian", "child"], condition=Q(guardian__isnull=False),
+                name="letter_personal_once",
+            ),
+        ]
+
+
+class LetterBatch(models.Model):
+    """A director's request for personalised paper letters for all children at once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("In de wachtrij")
+        RUNNING = "running", _("Bezig")
+        DONE = "done", _("Klaar")
+        FAILED = "failed", _("Mislukt")
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="letter_batches")
+    language = models.CharField(max_length=2, default="nl")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="letter-batches/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,108 @@
+"""The fixed cast: a director, staff member and privacy officer of each organisation,
+two parents, a stranger; one IKC with a childcare organisation and a school board."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from ikc_share import services
+from ikc_share.models import Child, FunctionTitle, Location, Organisation
+from tests.factories import (
+    ChildFactory,
+    GuardianFactory,
+    IkcFactory,
+    UserFactory,
+    link_guardian,
+    make_location,
+    make_organisation,
+)
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@dataclass
+class World:
+    ikc: object
+    childcare: Organisation
+    school: Organisation
+    daycare: Location
+    bso: Location
+    school_location: Location
+    users: dict
+    child_daycare: Child  # Noah, daycare, guardians parent_a + parent_b
+    child_bso: Child
+    child_school: Child  # the school's record (parent_a's other child)
+
+    def user(self, name):
+        return self.users[name]
+
+
+CAST = [
+    "director_childcare", "staff_childcare", "po_childcare",
+    "director_school", "staff_school", "po_school",
+    "parent_a", "parent_b", "stranger",
+]
+
+
+@pytest.fixture
+def world(db) -> World:
+    ikc = IkcFactory(name="IKC Test", slug="ikc-test")
+    childcare = make_organisation(ikc=ikc, kind="childcare", name="Kinderopvang Test")
+    school = make_organisation(ikc=ikc, kind="school", name="Schoolbestuur Test")
+    daycare = make_location(organisation=childcare, kind="daycare", name="KDV Test")
+    bso = make_location(organisation=childcare, kind="bso", name="BSO Test")
+    school_location = make_location(organisation=school, kind="school", name="OBS Test")
+    users = {name: UserFactory(username=name) for name in CAST}
+    pm = FunctionTitle.objects.create(organisation=childcare, name="Pedagogisch medewerker")
+    teacher = FunctionTitle.objects.create(organisation=school, name="Leerkracht groep 1-2")
+    FunctionTitle.objects.create(organisation=school, name="Intern begeleider")
+    for key, org, role, title, locs in [
+        ("director_childcare", childcare, "director", None, []),
+        ("staff_childcare", childcare, "staff", pm, [daycare]),
+        ("po_childcare", childcare, "privacy_officer", None, []),
+        ("director_school", school, "director", None, []),
+        ("staff_school", school, "staff", teacher, [school_location]),
+        ("po_school", school, "privacy_officer", None, []),
+    ]:
+        u = users[key]
+        services.membership_invite(
+            organisation=org, actor=None, email=u.email, first_name=u.first_name, last_name=u.last_name,
+            role=role, function_title=title, locations=locs,
+        )
+    today = datetime.date.today()
+    child_daycare = ChildFactory(location=daycare, first_name="Noah", last_name="Jansen",
+                                 date_of_birth=today - datetime.timedelta(days=3 * 365 + 300),
+                                 vve_programme="uk_en_puk", vve_months=18)
+    child_bso = ChildFactory(location=bso, first_name="Emma", last_name="Jansen",
+                             date_of_birth=today - datetime.timedelta(days=7 * 365), group_name="BSO Onderbouw")
+    child_school = ChildFactory(location=school_location, first_name="Emma", last_name="Jansen",
+                                date_of_birth=child_bso.date_of_birth, group_name="Groep 4")
+    for org, kids in [(childcare, [child_daycare, child_bso]), (school, [child_school])]:
+        ga = GuardianFactory(organisation=org, first_name="Sanne", last_name="de Boer",
+                             email=users["parent_a"].email, user=users["parent_a"])
+        gb = GuardianFactory(organisation=org, first_name="Mark", last_name="Jansen",
+                             email=users["parent_b"].email, user=users["parent_b"])
+        for kid in kids:
+            link_guardian(guardian=ga, child=kid)
+            link_guardian(guardian=gb, child=kid)
+    return World(ikc, childcare, school, daycare, bso, school_location, users, child_daycare, child_bso, child_school)
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+    return _login
+
+
+def pytest_collection_modifyitems(config, items):
+    is_pg = connection.vendor == "postgresql"
+    for item in items:
+        if "postgres" in item.keywords and not is_pg:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://…"))
