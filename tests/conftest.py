@@ -41,6 +41,11 @@ class World:
     def user(self, name):
         return self.users[name]
 
+    def membership(self, name):
+        from ikc_share.models import Membership
+
+        return Membership.objects.get(user=self.users[name])
+
 
 CAST = [
     "director_childcare", "staff_childcare", "po_childcare",

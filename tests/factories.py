@@ -13,12 +13,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Faker("first_name", locale="nl_NL")
     last_name = factory.Faker("last_name", locale="nl_NL")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.nl")
     password = factory.PostGenerationMethodCall("set_password", "test-password-123")
+
+    @factory.post_generation
+    def _save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save(update_fields=["password"])
 
 
 class IkcFactory(factory.django.DjangoModelFactory):
