@@ -1,0 +1,54 @@
+# ikc-share — see README.md. Every target sets itself up from requirements.txt.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install messages migrate demo run test test-fast lint format migrations-check ci bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	$(PY) manage.py compile_translations
+
+migrate: messages
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(PY) manage.py seed_demo
+
+## The app with demo data: web server + Celery worker with beat (filesystem broker, no server needed).
+run: demo
+	DEBUG=1 HOST=$(HOST) PORT=$(PORT) scripts/run-embedded.sh
+
+## The whole test suite (SQLite, tasks eager; browser tests skip where Chromium is absent).
+test: messages
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install
+	PYTEST_VERSION=check $(PY) manage.py makemigrations --check --dry-run
+
+ci:
+	.ci/run
+
+bench: install
+	bench/run
+
+clean:
+	rm -rf var/celery var/db.sqlite3* var/private var/staticfiles

@@ -1,0 +1,23 @@
+"""Compile locale/*/LC_MESSAGES/*.po to .mo with polib, so setting up needs no GNU
+gettext on the machine (Django's compilemessages needs msgfmt)."""
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Compile the .po translation files to .mo (pure Python, no msgfmt needed)."
+
+    def handle(self, *args, **options):
+        count = 0
+        for locale_dir in settings.LOCALE_PATHS:
+            for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+                mo_path = po_path.with_suffix(".mo")
+                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                    continue
+                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                count += 1
+        self.stdout.write(f"Compiled {count} translation file(s).")
