@@ -246,7 +246,7 @@ def _families(rng: random.Random) -> list[dict]:
     )
     for i, (placements, age) in enumerate(plans):
         prefix, surname = surnames[i % len(surnames)]
-        p1, p2 = PARENT_FIRST[(2 * i) % len(PARENT_FIRST)], PARENT_FIRST[(2 * i + 1) % len(PARENT_FIRST)]
+        p1, p2 = PARENT_FIRST[(2 * i + 6) % len(PARENT_FIRST)], PARENT_FIRST[(2 * i + 7) % len(PARENT_FIRST)]
         slug = (prefix + surname).replace(" ", "").lower()
         guardians = [{"first": p1, "prefix": prefix, "last": surname, "email": f"{p1.lower()}.{slug}@example.nl",
                       "phone": f"06-{rng.randint(10000000, 99999999)}", "authority": True}]
