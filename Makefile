@@ -17,7 +17,7 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed
 
 messages: install
-	$(PY) manage.py compile_translations
+	DEBUG=1 $(PY) manage.py compile_translations
 
 migrate: messages
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -42,7 +42,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 migrations-check: install
-	PYTEST_VERSION=check $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 ci:
 	.ci/run
