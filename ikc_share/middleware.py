@@ -34,3 +34,16 @@ class RequireTwoFactorMiddleware:
             target = "ikc_share:otp-verify" if user_has_device(user) else "ikc_share:otp-setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class DutchFirstMiddleware:
+    """Dutch is the users' language: the interface is Dutch unless the person chose
+    English with the language switch (a cookie). The browser's Accept-Language header
+    is ignored, so a phone set to English still shows the IKC's Dutch pages first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
