@@ -111,3 +111,34 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not is_pg:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://…"))
+
+
+@pytest.fixture
+def real_worker():
+    """For tests that need a real Celery worker (CI starts one on Redis against the test
+    database: see .ci/run). Skipped unless IKC_REAL_WORKER=1; turns eager mode off."""
+    import os
+
+    from ikc_share.celery import app
+
+    if os.environ.get("IKC_REAL_WORKER") != "1":
+        pytest.skip("needs a real Celery worker: set IKC_REAL_WORKER=1 with one running (see .ci/run)")
+    if connection.vendor != "postgresql":
+        pytest.skip("a real worker needs a database it can share: run on PostgreSQL")
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = previous
+
+
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
+    """Poll until predicate() is truthy (for work done by a real worker)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {predicate}")
