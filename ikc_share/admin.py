@@ -7,6 +7,8 @@ from guardian.admin import GuardedModelAdmin
 from .models import AuditEvent, Child, FunctionTitle, Guardian, Guardianship, Ikc, Location, Membership, Organisation
 
 admin.site.site_header = "ikc-share beheer"
+# Operators only: staff status or global permissions are not enough to enter the admin.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
 
 class _SuperuserOnly:
@@ -32,7 +34,9 @@ class LocationAdmin(_SuperuserOnly, GuardedModelAdmin):
     list_display = ("name", "kind", "organisation")
 
 
-admin.site.register(FunctionTitle)
+@admin.register(FunctionTitle)
+class FunctionTitleAdmin(_SuperuserOnly, admin.ModelAdmin):
+    list_display = ("name", "organisation")
 
 
 @admin.register(Membership)
@@ -52,7 +56,9 @@ class GuardianAdmin(_SuperuserOnly, admin.ModelAdmin):
     list_display = ("first_name", "last_name", "organisation", "email")
 
 
-admin.site.register(Guardianship)
+@admin.register(Guardianship)
+class GuardianshipAdmin(_SuperuserOnly, admin.ModelAdmin):
+    list_display = ("guardian", "child", "has_parental_authority")
 
 
 @admin.register(AuditEvent)

@@ -213,3 +213,11 @@ def test_parent_home_lists_own_children_only(world, login):
     page = login(world.user("parent_a")).get(reverse("ikc_share:home")).content.decode()
     assert "Noah" in page and "Emma" in page
     assert login(world.user("stranger")).get(reverse("ikc_share:home")).status_code == 200
+
+
+def test_django_admin_is_for_superusers_only(world, client):
+    staff_flag = UserFactory(username="staffflag", is_staff=True)
+    client.force_login(staff_flag)
+    assert client.get("/admin/").status_code == 302  # sent to the admin login
+    client.force_login(UserFactory(username="operator1", is_staff=True, is_superuser=True))
+    assert client.get("/admin/").status_code == 200
