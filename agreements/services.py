@@ -1,0 +1,358 @@
+"""Every state change of an agreement. Plain functions with keyword-only arguments; each
+runs in one transaction and writes its audit events as the last step.
+
+The life of a version: draft → awaiting approval → active → superseded | ended. A return
+sends it back to draft; it is active only when both organisations' directors approved
+this same version in the current round (since it was last submitted). Activating a
+version supersedes the previously active one.
+
+Audit: an agreement concerns two controllers, so each event is written to BOTH
+organisations' chains (each privacy officer audits it in their own log). Payloads hold
+ids and codes only.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ikc_share.audit import audit_record
+from ikc_share.models import Organisation
+from ikc_share.permissions import MANAGE, has_org_perm
+
+from . import rules
+from .models import Agreement, AgreementItem, AgreementVersion, Approval, Purpose
+
+Status = AgreementVersion.Status
+OPEN_STATUSES = (Status.DRAFT, Status.AWAITING_APPROVAL)
+
+
+class AgreementRuleError(ValidationError):
+    """The content breaks one or more rules; `rule_messages` keeps codes and fields."""
+
+    def __init__(self, rule_messages: list[rules.RuleMessage]):
+        self.rule_messages = rule_messages
+        super().__init__([m.text for m in rule_messages])
+
+
+def _check_rules(spec: rules.VersionSpec) -> list[rules.RuleMessage]:
+    messages = rules.validate_version(spec)
+    broken = rules.errors(messages)
+    if broken:
+        raise AgreementRuleError(broken)
+    return messages
+
+
+def _require_director(actor, organisation: Organisation) -> None:
+    if actor is None or not has_org_perm(actor, organisation, MANAGE):
+        raise PermissionDenied(_("Alleen een directeur van %(org)s kan dit doen.") % {"org": organisation.name})
+
+
+def _require_party_director(actor, agreement: Agreement) -> None:
+    orgs = (agreement.sending_organisation, agreement.receiving_organisation)
+    if actor is None or not any(has_org_perm(actor, org, MANAGE) for org in orgs):
+        raise PermissionDenied(_("Alleen een directeur van een van beide organisaties kan dit doen."))
+
+
+def _audit(*, agreement: Agreement, actor, action: str, target, payload: dict) -> None:
+    payload = {"agreement": agreement.pk, **payload}
+    for org in (agreement.sending_organisation, agreement.receiving_organisation):
+        audit_record(organisation=org, actor=actor, action=action, target=target, payload=payload)
+
+
+def default_title(spec: rules.VersionSpec) -> str:
+    return f"{Purpose(spec.purpose).label}: {spec.sending_organisation.name} → {spec.receiving_organisation.name}"
+
+
+def _write_content(version: AgreementVersion, spec: rules.VersionSpec) -> None:
+    version.purpose = spec.purpose
+    version.purpose_explanation = spec.purpose_explanation.strip()
+    version.legal_basis = spec.legal_basis
+    version.art9_condition = spec.art9_condition or ""
+    version.statutory_provision = spec.statutory_provision.strip()
+    version.balancing_test = spec.balancing_test.strip()
+    version.method_in_app = rules.METHOD_IN_APP in spec.methods
+    version.method_meeting = rules.METHOD_MEETING in spec.methods
+    version.retention_months = spec.retention_months
+    version.valid_from = spec.valid_from
+    version.valid_until = spec.valid_until
+    version.consent_per_category = spec.consent_per_category
+    version.guardian_policy = spec.guardian_policy
+    version.parents_read_first = spec.parents_read_first
+    version.parents_read_days = spec.parents_read_days
+    version.objection_wait_days = spec.objection_wait_days
+    version.consent_valid_months = spec.consent_valid_months
+    version.save()
+    version.items.all().delete()
+    AgreementItem.objects.bulk_create(
+        [AgreementItem(version=version, category=i.category, justification=i.justification.strip()) for i in spec.items]
+    )
+    version.receiving_roles.set(spec.receiving_roles)
+    version.receiving_locations.set(spec.receiving_locations)
+
+
+def _classify(version: AgreementVersion, spec: rules.VersionSpec) -> None:
+    """An amendment is compared with the version it amends (the active one)."""
+    base = (
+        version.agreement.versions.filter(number__lt=version.number, activated_at__isnull=False)
+        .order_by("-number")
+        .first()
+    )
+    if base is None:
+        version.is_material_change = True
+        version.change_summary = ""
+        return
+    report = rules.classify_change(rules.spec_from_version(base), spec)
+    version.is_material_change = report.is_material
+    version.change_summary = report.summary
+
+
+def _content_payload(version: AgreementVersion) -> dict:
+    return {
+        "version": version.pk,
+        "number": version.number,
+        "purpose": version.purpose,
+        "legal_basis": version.legal_basis,
+        "art9_condition": version.art9_condition or None,
+        "categories": sorted(version.items.values_list("category__code", flat=True)),
+        "roles": sorted(version.receiving_roles.values_list("pk", flat=True)),
+        "retention_months": version.retention_months,
+        "material": version.is_material_change,
+    }
+
+
+@transaction.atomic
+def agreement_create(*, actor, spec: rules.VersionSpec, title: str = "") -> AgreementVersion:
+    """A director of either party drafts a new agreement; returns its first version (draft)."""
+    sender, receiver = spec.sending_organisation, spec.receiving_organisation
+    if actor is None or not (has_org_perm(actor, sender, MANAGE) or has_org_perm(actor, receiver, MANAGE)):
+        raise PermissionDenied(
+            _("U kunt alleen een afspraak opstellen waarbij uw eigen organisatie verzendt of ontvangt, als directeur.")
+        )
+    spec.ikc = spec.ikc or sender.ikc
+    _check_rules(spec)
+    agreement = Agreement.objects.create(
+        ikc=spec.ikc,
+        sending_organisation=sender,
+        receiving_organisation=receiver,
+        title=(title.strip() or default_title(spec))[:200],
+        created_by=actor,
+    )
+    version = AgreementVersion(agreement=agreement, number=1, status=Status.DRAFT, created_by=actor)
+    version.is_material_change = True
+    _write_content(version, spec)
+    _audit(
+        agreement=agreement,
+        actor=actor,
+        action="agreement.created",
+        target=version,
+        payload={**_content_payload(version), "sender": sender.pk, "receiver": receiver.pk},
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_version_update(
+    *, version: AgreementVersion, actor, spec: rules.VersionSpec, title: str | None = None
+) -> AgreementVersion:
+    """Edit a draft. The direction belongs to the agreement and cannot change."""
+    version = AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
+    agreement = version.agreement
+    _require_party_director(actor, agreement)
+    if version.status != Status.DRAFT:
+        raise ValidationError(_("Alleen een concept kan worden bewerkt."))
+    if agreement.ended_at is not None:
+        raise ValidationError(_("Deze afspraak is beëindigd."))
+    spec.sending_organisation = agreement.sending_organisation
+    spec.receiving_organisation = agreement.receiving_organisation
+    spec.ikc = agreement.ikc
+    _check_rules(spec)
+    _classify(version, spec)
+    _write_content(version, spec)
+    if title is not None and title.strip() and title.strip() != agreement.title:
+        agreement.title = title.strip()[:200]
+        agreement.save(update_fields=["title"])
+    _audit(
+        agreement=agreement, actor=actor, action="agreement.edited", target=version, payload=_content_payload(version)
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_version_submit(*, version: AgreementVersion, actor) -> AgreementVersion:
+    """Offer a draft for approval by both directors. The rules are checked again."""
+    version = AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
+    agreement = version.agreement
+    _require_party_director(actor, agreement)
+    if version.status != Status.DRAFT:
+        raise ValidationError(_("Alleen een concept kan ter goedkeuring worden aangeboden."))
+    if agreement.ended_at is not None:
+        raise ValidationError(_("Deze afspraak is beëindigd."))
+    spec = rules.spec_from_version(version)
+    _check_rules(spec)
+    _classify(version, spec)
+    version.status = Status.AWAITING_APPROVAL
+    version.submitted_at = timezone.now()
+    version.save(update_fields=["status", "submitted_at", "is_material_change", "change_summary"])
+    _audit(
+        agreement=agreement,
+        actor=actor,
+        action="agreement.submitted",
+        target=version,
+        payload={"version": version.pk, "number": version.number, "material": version.is_material_change},
+    )
+    return version
+
+
+def _decision_side(actor, agreement: Agreement, organisation: Organisation) -> None:
+    if organisation.pk not in (agreement.sending_organisation_id, agreement.receiving_organisation_id):
+        raise ValidationError(_("%(org)s is geen partij bij deze afspraak.") % {"org": organisation.name})
+    _require_director(actor, organisation)
+
+
+@transaction.atomic
+def agreement_version_approve(
+    *, version: AgreementVersion, actor, organisation: Organisation, comment: str = ""
+) -> AgreementVersion:
+    """One side's director approves. When both sides approved this version in the
+    current round it becomes active and the previously active version is superseded."""
+    version = AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
+    agreement = version.agreement
+    _decision_side(actor, agreement, organisation)
+    if version.status != Status.AWAITING_APPROVAL:
+        raise ValidationError(_("Deze versie wacht niet op goedkeuring."))
+    decided = rules.current_decisions(version).get(organisation.pk)
+    if decided is not None and decided.decision == Approval.Decision.APPROVED:
+        raise ValidationError(_("%(org)s heeft deze versie al goedgekeurd.") % {"org": organisation.name})
+    _check_rules(rules.spec_from_version(version))
+    approval = Approval.objects.create(
+        version=version,
+        organisation=organisation,
+        decided_by=actor,
+        decision=Approval.Decision.APPROVED,
+        comment=comment.strip(),
+    )
+    superseded = None
+    if rules.approved_by_both(version):
+        now = timezone.now()
+        superseded = agreement.versions.select_for_update().filter(status=Status.ACTIVE).exclude(pk=version.pk).first()
+        if superseded is not None:
+            superseded.status = Status.SUPERSEDED
+            superseded.superseded_at = now
+            superseded.save(update_fields=["status", "superseded_at"])
+        version.status = Status.ACTIVE
+        version.activated_at = now
+        version.save(update_fields=["status", "activated_at"])
+    _audit(
+        agreement=agreement,
+        actor=actor,
+        action="agreement.approved",
+        target=version,
+        payload={"version": version.pk, "number": version.number, "side": organisation.pk, "approval": approval.pk},
+    )
+    if version.status == Status.ACTIVE:
+        _audit(
+            agreement=agreement,
+            actor=actor,
+            action="agreement.activated",
+            target=version,
+            payload={
+                "version": version.pk,
+                "number": version.number,
+                "material": version.is_material_change,
+                "superseded": superseded.pk if superseded else None,
+            },
+        )
+    return version
+
+
+@transaction.atomic
+def agreement_version_return(
+    *, version: AgreementVersion, actor, organisation: Organisation, comment: str
+) -> AgreementVersion:
+    """One side's director sends the version back to draft with a comment."""
+    version = AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
+    agreement = version.agreement
+    _decision_side(actor, agreement, organisation)
+    if version.status != Status.AWAITING_APPROVAL:
+        raise ValidationError(_("Deze versie wacht niet op goedkeuring."))
+    if not comment.strip():
+        raise ValidationError(
+            _("Schrijf erbij waarom u de versie terugstuurt, zodat de ander weet wat er moet veranderen.")
+        )
+    approval = Approval.objects.create(
+        version=version,
+        organisation=organisation,
+        decided_by=actor,
+        decision=Approval.Decision.RETURNED,
+        comment=comment.strip(),
+    )
+    version.status = Status.DRAFT
+    version.save(update_fields=["status"])
+    _audit(
+        agreement=agreement,
+        actor=actor,
+        action="agreement.returned",
+        target=version,
+        payload={"version": version.pk, "number": version.number, "side": organisation.pk, "approval": approval.pk},
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_amend(*, agreement: Agreement, actor) -> AgreementVersion:
+    """Start a new version (a draft) as a copy of the active one. The active version
+    stays in force until both directors approved the new one."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _require_party_director(actor, agreement)
+    if agreement.ended_at is not None:
+        raise ValidationError(_("Deze afspraak is beëindigd."))
+    active = agreement.versions.filter(status=Status.ACTIVE).first()
+    if active is None:
+        raise ValidationError(_("Alleen een actieve afspraak kan worden gewijzigd; pas anders het concept aan."))
+    if agreement.versions.filter(status__in=OPEN_STATUSES).exists():
+        raise ValidationError(_("Er is al een wijziging in behandeling. Rond die eerst af."))
+    spec = rules.spec_from_version(active)
+    number = (agreement.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = AgreementVersion(agreement=agreement, number=number, status=Status.DRAFT, created_by=actor)
+    version.is_material_change = False
+    version.change_summary = ""
+    _write_content(version, spec)
+    _audit(
+        agreement=agreement,
+        actor=actor,
+        action="agreement.amended",
+        target=version,
+        payload={"version": version.pk, "number": number, "from_version": active.pk},
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_end(*, agreement: Agreement, actor, reason: str) -> Agreement:
+    """End the agreement: the active version (and any open draft) ends now."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _require_party_director(actor, agreement)
+    if agreement.ended_at is not None:
+        raise ValidationError(_("Deze afspraak is al beëindigd."))
+    if not reason.strip():
+        raise ValidationError(_("Geef een reden op waarom de afspraak stopt."))
+    now = timezone.now()
+    ended_versions = list(
+        agreement.versions.filter(status__in=(Status.ACTIVE, *OPEN_STATUSES)).values_list("pk", flat=True)
+    )
+    agreement.versions.filter(pk__in=ended_versions).update(status=Status.ENDED, ended_at=now)
+    agreement.ended_at = now
+    agreement.ended_by = actor
+    agreement.end_reason = reason.strip()
+    agreement.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    _audit(
+        agreement=agreement,
+        actor=actor,
+        action="agreement.ended",
+        target=agreement,
+        payload={"versions": sorted(ended_versions)},
+    )
+    return agreement
