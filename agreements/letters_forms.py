@@ -1,0 +1,12 @@
+"""Forms for the information-letter pages (shape only)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
+
+
+class LetterBatchForm(forms.Form):
+    language = forms.ChoiceField(label=_("Taal van de brieven"), choices=LANGUAGE_CHOICES, initial="nl")
