@@ -28,6 +28,9 @@ class RequireTwoFactorMiddleware:
             and user is not None
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
+            # A session from a parent's e-mail link reaches the parent portal only
+            # (consent/middleware.py); the portal asks no second factor.
+            and request.session.get("ikc_login_method") != "magic_link"
             and not user.is_verified()
             and Membership.objects.filter(user=user, is_active=True, role__in=roles).exists()
         ):

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "consent.middleware.MagicLinkPortalOnlyMiddleware",
     "ikc_share.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -123,7 +124,12 @@ AUTHENTICATION_BACKENDS = [
     # Object permissions. The app's own pages never accept global permissions or
     # superuser status: see ikc_share/permissions.py.
     "guardian.backends.ObjectPermissionBackend",
+    # Parents' e-mail links (consent portal): single-use, expiring tokens. A session started
+    # from a link reaches the parent portal only (consent/middleware.py).
+    "sesame.backends.ModelBackend",
 ]
+SESAME_MAX_AGE = env.int("SESAME_MAX_AGE", default=7 * 24 * 3600)  # seconds
+SESAME_ONE_TIME = True
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row
 GUARDIAN_RAISE_403 = False
 LOGIN_URL = "ikc_share:login"
