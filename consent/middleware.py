@@ -1,0 +1,38 @@
+"""A session started from an e-mail link (django-sesame) reaches the parent portal ONLY.
+
+The magic-link view marks the session (`MAGIC_LINK_SESSION_KEY`). On every other page
+such a session gets a 404, so a person who is also staff gets no staff access through a
+link: staff pages need the password (and, where required, the second factor). The start
+page sends such a visitor to the portal; logging out and the language switch stay open.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+
+MAGIC_LINK_SESSION_KEY = "ikc_login_method"
+MAGIC_LINK = "magic_link"
+PORTAL_PREFIXES = ("/portal/", "/static/", "/i18n/", "/account/logout/")
+
+
+def is_magic_link_session(request) -> bool:
+    session = getattr(request, "session", None)
+    return session is not None and session.get(MAGIC_LINK_SESSION_KEY) == MAGIC_LINK
+
+
+class MagicLinkPortalOnlyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and is_magic_link_session(request):
+            request.ikc_login_method = MAGIC_LINK
+            path = request.path_info
+            if not path.startswith(PORTAL_PREFIXES):
+                if path == "/":
+                    return redirect(reverse("consent:portal-home"))
+                raise Http404("A session started from an e-mail link reaches the parent portal only.")
+        return self.get_response(request)
