@@ -1,0 +1,50 @@
+"""The consent app's one door to the information letters (agreements/letters.py, the
+letters issue). Decisions and notices reference a stored `Letter` and its SHA-256, so the
+exact text a parent was shown stays provable."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from agreements import letters
+from agreements.models import AgreementVersion, Letter
+from ikc_share.models import Child, Guardian
+
+LANGUAGES = letters.LANGUAGES
+
+
+def letter_language(language: str | None) -> str:
+    language = (language or "nl")[:2]
+    return language if language in LANGUAGES else "nl"
+
+
+def generic_letter(*, version: AgreementVersion, language: str, actor=None) -> Letter:
+    """The stored generic letter of an active version (rendered and stored once)."""
+    return letters.letter_generic_ensure(version=version, language=letter_language(language), actor=actor)
+
+
+def stored_letter(*, version: AgreementVersion, language: str) -> Letter | None:
+    """The generic letter if it was stored already (never renders)."""
+    return letters.generic_letter(version=version, language=letter_language(language))
+
+
+def letter_for_guardian(*, version: AgreementVersion, child: Child, guardian: Guardian, actor=None) -> Letter:
+    """The letter this guardian got on paper: their personalised letter if one was made,
+    otherwise the generic letter in their language."""
+    language = letter_language(guardian.language)
+    personal = Letter.objects.filter(version=version, language=language, child=child, guardian=guardian).first()
+    return personal or generic_letter(version=version, language=language, actor=actor)
+
+
+def letter_body(letter: Letter) -> str:
+    """The letter's HTML exactly as stored next to its PDF (our own escaped template output)."""
+    return letters.letter_stored_body(letter)
+
+
+def check_letter(*, letter: Letter, version: AgreementVersion) -> None:
+    if letter.version_id != version.pk or letter.is_draft:
+        raise ValidationError("This letter does not belong to this agreement version.")
+
+
+def download_name(letter: Letter) -> str:
+    return letters.letter_download_name(letter)

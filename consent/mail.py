@@ -1,0 +1,167 @@
+"""Sending the consent app's e-mails. Called from tasks (consent/tasks.py); each sender
+claims what it sends first (ConsentRoundMail.status), so a redelivered task never sends
+the same e-mail twice. E-mails carry the child's FIRST name only, in the guardian's
+language, as text and HTML (ikc_share.mail.send_templated)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from sesame.utils import get_token
+
+from ikc_share.audit import audit_record
+from ikc_share.mail import send_templated
+from ikc_share.models import Guardian
+
+from . import letters_adapter
+from .models import ConsentRound, ConsentRoundMail, ParentNotice
+
+User = get_user_model()
+
+
+def consent_round_send(*, round_id: int) -> int:
+    """Send every pending e-mail of a round (called by the task). Each mail is claimed in
+    its own transaction: a redelivered task skips what was sent. Returns how many went out."""
+    round_ = ConsentRound.objects.select_related("version__agreement__sending_organisation").get(pk=round_id)
+    mail_ids = list(
+        round_.mails.filter(channel=ConsentRoundMail.Channel.EMAIL, status=ConsentRoundMail.Status.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    languages = set(round_.mails.filter(pk__in=mail_ids).values_list("language", flat=True))
+    for language in sorted(languages):  # render letters outside the mail transactions
+        letters_adapter.generic_letter(version=round_.version, language=language, actor=round_.started_by)
+    sent = sum(1 for mail_id in mail_ids if consent_round_mail_send(mail_id=mail_id))
+    if not round_.mails.filter(channel=ConsentRoundMail.Channel.EMAIL, status=ConsentRoundMail.Status.PENDING).exists():
+        ConsentRound.objects.filter(pk=round_.pk, finished_at__isnull=True).update(finished_at=timezone.now())
+    return sent
+
+
+def _ensure_login(guardian: Guardian) -> object:
+    """The parent's login (User): the linked one, or one found or made by e-mail address."""
+    if guardian.user_id:
+        return guardian.user
+    email = guardian.email.strip().lower()
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if user is None:
+        user = User(username=email, email=email, first_name=guardian.first_name, last_name=guardian.last_name)
+        user.set_unusable_password()
+        user.save()
+    Guardian.objects.filter(pk=guardian.pk).update(user=user)
+    guardian.user = user
+    return user
+
+
+def magic_link(*, user, next_url: str) -> str:
+    """A personal, single-use link (django-sesame) that opens the portal page `next_url`."""
+    query = urlencode({"sesame": get_token(user), "next": next_url})
+    return f"{settings.SITE_URL}{reverse('consent:portal-link')}?{query}"
+
+
+def consent_round_mail_send(*, mail_id: int) -> bool:
+    """Claim, send and record one e-mail (plus a ParentNotice per child). False when it
+    was sent already. If sending fails, the transaction rolls back: still pending."""
+    with transaction.atomic():
+        claimed = ConsentRoundMail.objects.filter(
+            pk=mail_id, status=ConsentRoundMail.Status.PENDING, channel=ConsentRoundMail.Channel.EMAIL
+        ).update(status=ConsentRoundMail.Status.SENT, sent_at=timezone.now())
+        if not claimed:
+            return False
+        mail = ConsentRoundMail.objects.select_related(
+            "round__version__agreement__sending_organisation",
+            "round__version__agreement__receiving_organisation",
+            "guardian",
+        ).get(pk=mail_id)
+        round_, guardian = mail.round, mail.guardian
+        version = round_.version
+        kids = list(mail.children.order_by("first_name"))
+        letter = letters_adapter.generic_letter(version=version, language=mail.language, actor=round_.started_by)
+        user = _ensure_login(guardian)
+        if len(kids) == 1:
+            target = reverse("consent:portal-decide", kwargs={"child_pk": kids[0].pk, "version_pk": version.pk})
+        else:
+            target = reverse("consent:portal-home")
+        send_templated(
+            to=[guardian.email],
+            template="consent_request",
+            language=mail.language,
+            context={
+                "kind": round_.kind,
+                "guardian_first_name": guardian.first_name,
+                "child_first_names": [k.first_name for k in kids],
+                "version": version,
+                "sender": version.agreement.sending_organisation,
+                "receiver": version.agreement.receiving_organisation,
+                "link": magic_link(user=user, next_url=target),
+                "max_age_days": settings.SESAME_MAX_AGE // 86400,
+            },
+        )
+        ConsentRoundMail.objects.filter(pk=mail.pk).update(letter_sha256=letter.sha256)
+        notices = [
+            ParentNotice.objects.create(
+                version=version,
+                guardian=guardian,
+                child=k,
+                how=ParentNotice.How.EMAIL,
+                language=letter.language,
+                letter=letter,
+                letter_sha256=letter.sha256,
+                recorded_by=None,
+                round_mail=mail,
+            )
+            for k in kids
+        ]
+        audit_record(
+            organisation=version.agreement.sending_organisation,
+            actor=None,
+            action="consent_round.mail_sent",
+            target=mail,
+            payload={
+                "round": round_.pk,
+                "guardian": guardian.pk,
+                "children": [k.pk for k in kids],
+                "language": mail.language,
+                "letter_sha256": letter.sha256,
+                "notices": [n.pk for n in notices],
+            },
+        )
+    return True
+
+
+# --- Login links ---------------------------------------------------------------------------
+
+
+def login_link_send(*, email: str) -> int:
+    """Send a fresh portal link to every login known by this address as a guardian's.
+    Returns how many were sent (the page never tells)."""
+    email = email.strip().lower()
+    guardians = list(Guardian.objects.filter(email__iexact=email).select_related("organisation", "user"))
+    if not guardians:
+        return 0
+    sent = 0
+    users: dict[int, tuple[object, Guardian]] = {}
+    for g in guardians:
+        with transaction.atomic():
+            user = _ensure_login(g)
+        users.setdefault(user.pk, (user, g))
+    for user, guardian in users.values():
+        with transaction.atomic():
+            send_templated(
+                to=[guardian.email],
+                template="consent_login_link",
+                language=guardian.language,
+                context={
+                    "guardian_first_name": guardian.first_name,
+                    "link": magic_link(user=user, next_url=reverse("consent:portal-home")),
+                    "max_age_days": settings.SESAME_MAX_AGE // 86400,
+                },
+            )
+            for org in sorted({g.organisation for g in guardians if g.user_id == user.pk}, key=lambda o: o.pk):
+                audit_record(organisation=org, actor=None, action="consent.login_link_sent", target=user)
+        sent += 1
+    return sent
