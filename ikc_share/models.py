@@ -362,3 +362,6 @@ class AuditVerification(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+
+from .onboarding.models import *  # noqa: E402,F401,F403

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions, tasks
+from . import permissions
 from .audit import audit_record
 from .models import Child, FunctionTitle, Ikc, Location, Membership, Organisation
+from .onboarding import invitations
 
 User = get_user_model()
 
@@ -90,9 +91,10 @@ def membership_invite(
     membership.locations.set(locations)
     permissions.membership_grants_sync(membership)
     if not user.has_usable_password():
+        # One invitation mechanism for everyone: a hashed, single-use, expiring link.
         membership.invitation_sent_at = None
         membership.save(update_fields=["invitation_sent_at"])
-        transaction.on_commit(lambda: tasks.send_membership_invitation.delay(membership.pk))
+        invitations.member_invitation_create(membership=membership, actor=actor)
     audit_record(
         organisation=organisation, actor=actor, action="membership.invited", target=membership,
         payload={"user": user.pk, "role": role, "function_title": function_title.pk if function_title else None,

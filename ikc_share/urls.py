@@ -21,6 +21,7 @@ core_patterns = [
     path("memberships/<int:pk>/deactivate/", views.membership_deactivate, name="membership-deactivate"),
     path("memberships/<int:pk>/reactivate/", views.membership_reactivate, name="membership-reactivate"),
     path("children/<int:pk>/", views.child_detail, name="child-detail"),
+    path("", include("ikc_share.onboarding.urls")),
 ]
 
 urlpatterns = [

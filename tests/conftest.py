@@ -50,7 +50,7 @@ class World:
 CAST = [
     "director_childcare", "staff_childcare", "po_childcare",
     "director_school", "staff_school", "po_school",
-    "parent_a", "parent_b", "stranger",
+    "parent_a", "parent_b", "stranger", "operator",
 ]
 
 
@@ -63,6 +63,9 @@ def world(db) -> World:
     bso = make_location(organisation=childcare, kind="bso", name="BSO Test")
     school_location = make_location(organisation=school, kind="school", name="OBS Test")
     users = {name: UserFactory(username=name) for name in CAST}
+    # The operator (a superuser) sets up IKCs; the app's own pages grant superusers nothing.
+    users["operator"].is_superuser = users["operator"].is_staff = True
+    users["operator"].save(update_fields=["is_superuser", "is_staff"])
     pm = FunctionTitle.objects.create(organisation=childcare, name="Pedagogisch medewerker")
     teacher = FunctionTitle.objects.create(organisation=school, name="Leerkracht groep 1-2")
     FunctionTitle.objects.create(organisation=school, name="Intern begeleider")

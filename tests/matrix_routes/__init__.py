@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 CAST = [
     "director_childcare", "staff_childcare", "po_childcare",
     "director_school", "staff_school", "po_school",
-    "parent_a", "parent_b", "stranger",
+    "parent_a", "parent_b", "stranger", "operator",
 ]
 
 
