@@ -14,8 +14,11 @@ from tests.letters.builders import make_version, seed_categories
 
 
 @pytest.fixture(autouse=True)
-def letter_storage(settings, tmp_path):
-    """Generated letters go to a temporary folder, never to var/private."""
+def letter_storage(request, settings, tmp_path):
+    """Generated letters go to a temporary folder, never to var/private. Not for the
+    real-worker test: the worker process writes to its own configured storage."""
+    if request.node.get_closest_marker("worker"):
+        return None
     root = tmp_path / "private"
     settings.STORAGES = {
         **settings.STORAGES,
