@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Exchange agreements")
+
+    def ready(self) -> None:
+        from ikc_share.selectors import register_child_section
+
+        from .selectors import child_section
+
+        # The staff child page lists the active agreements under which the child's own
+        # organisation shares (the core never imports this app).
+        register_child_section(child_section)

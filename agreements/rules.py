@@ -116,7 +116,8 @@ class VersionSpec:
 
     @property
     def categories(self) -> list[DataCategory]:
-        return [item.category for item in self.items]
+        """In catalogue order, so messages name them in a stable order."""
+        return sorted((item.category for item in self.items), key=lambda c: (c.order, c.code))
 
     @property
     def special_categories(self) -> list[DataCategory]:
@@ -998,6 +999,8 @@ def check_transfer(
     """May `requester` hand over these categories of `child` under this version, by this
     method, at `at`? Everything is re-checked now; a stored status is not trusted alone.
     `categories` holds DataCategory objects or their codes."""
+    if at.tzinfo is None:
+        raise ValueError("check_transfer needs an aware datetime")
     version = agreement_version
     agreement = version.agreement
     sender = agreement.sending_organisation

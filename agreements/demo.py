@@ -1,0 +1,219 @@
+"""Demo agreements for IKC De Regenboog: one ACTIVE agreement per purpose and one DRAFT.
+
+- Doorgaande ontwikkellijn, childcare → school, under consent (development observations
+  per domain; parents read a handover first);
+- VVE-overdracht, childcare → school, under legal duty (VVE programme and duration only,
+  the statutory provision named);
+- BSO ↔ school daily care as TWO agreements, one per sending controller, under consent;
+- a draft about care needs and health (special categories, explicit consent).
+
+Everything goes through the services, so the audit trail is written. Idempotent: an
+agreement that already exists (by title, in this IKC) is left alone.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from ikc_share.models import FunctionTitle, Location, Organisation
+
+from . import rules, services
+from .models import Agreement, Art9Condition, DataCategory, LegalBasis, Purpose
+
+
+def _items(pairs: list[tuple[str, str]]) -> list[rules.ItemSpec]:
+    categories = {c.code: c for c in DataCategory.objects.filter(code__in=[code for code, _ in pairs])}
+    return [rules.ItemSpec(categories[code], justification) for code, justification in pairs]
+
+
+def _roles(organisation: Organisation, names: list[str]) -> list[FunctionTitle]:
+    return [FunctionTitle.objects.get_or_create(organisation=organisation, name=name)[0] for name in names]
+
+
+def _activate(*, spec: rules.VersionSpec, title: str, directors: dict) -> None:
+    """Draft by the sending side's director, submit, and approve on both sides."""
+    sender, receiver = spec.sending_organisation, spec.receiving_organisation
+    version = services.agreement_create(actor=directors[sender.pk], spec=spec, title=title)
+    services.agreement_version_submit(version=version, actor=directors[sender.pk])
+    services.agreement_version_approve(version=version, actor=directors[sender.pk], organisation=sender)
+    services.agreement_version_approve(version=version, actor=directors[receiver.pk], organisation=receiver)
+
+
+def seed(ctx) -> None:
+    childcare, school = ctx.childcare, ctx.school
+    director_childcare = ctx.users["directeur.opvang"]
+    directors = {childcare.pk: director_childcare, school.pk: ctx.users["directeur.school"]}
+    school_location: Location = ctx.school_location
+    bso: Location = ctx.bso
+    start = timezone.localdate().replace(month=8, day=1)
+    if start > timezone.localdate():
+        start = start.replace(year=start.year - 1)  # the current school year
+
+    def exists(title: str) -> bool:
+        return Agreement.objects.filter(ikc=ctx.ikc, title=title).exists()
+
+    title = "Doorgaande ontwikkellijn naar de basisschool"
+    if not exists(title):
+        spec = rules.VersionSpec(
+            sending_organisation=childcare,
+            receiving_organisation=school,
+            ikc=ctx.ikc,
+            purpose=Purpose.DEVELOPMENT_LINE,
+            purpose_explanation=(
+                "Als uw kind rond 4 jaar naar OBS De Regenboog gaat, vertelt de pedagogisch medewerker de "
+                "leerkracht hoe uw kind zich ontwikkelt. Zo kan de school aansluiten bij wat uw kind al kan en "
+                "waar het nog hulp bij nodig heeft. U leest de overdracht eerst zelf mee."
+            ),
+            legal_basis=LegalBasis.CONSENT,
+            items=_items(
+                [
+                    ("identification", "Om de overdracht aan het juiste kind op school te koppelen."),
+                    (
+                        "development_social_emotional",
+                        "Zodat de leerkracht weet hoe uw kind contact maakt en wat het nodig heeft om zich veilig te "
+                        "voelen in de klas.",
+                    ),
+                    (
+                        "development_language",
+                        "Zodat de leerkracht kan aansluiten bij de woordenschat en de taal(en) van uw kind.",
+                    ),
+                    (
+                        "development_motor",
+                        "Zodat de school ziet of uw kind extra oefening nodig heeft met bijvoorbeeld "
+                        "knippen of een pen vasthouden.",
+                    ),
+                    (
+                        "development_play_learning",
+                        "Zodat de leerkracht kan aansluiten bij de interesses en de concentratie van uw kind.",
+                    ),
+                    (
+                        "development_self_reliance",
+                        "Zodat de leerkracht weet waarbij uw kind nog hulp nodig heeft, zoals aankleden of naar de wc "
+                        "gaan.",
+                    ),
+                ]
+            ),
+            methods=frozenset({rules.METHOD_IN_APP, rules.METHOD_MEETING}),
+            receiving_roles=_roles(school, ["Leerkracht groep 1-2", "Intern begeleider"]),
+            receiving_locations=[school_location],
+            retention_months=24,
+            valid_from=start,
+            consent_per_category=True,
+            parents_read_first=True,
+            parents_read_days=10,
+        )
+        _activate(spec=spec, title=title, directors=directors)
+
+    title = "VVE-overdracht naar de basisschool"
+    if not exists(title):
+        spec = rules.VersionSpec(
+            sending_organisation=childcare,
+            receiving_organisation=school,
+            ikc=ctx.ikc,
+            purpose=Purpose.VVE_HANDOVER,
+            purpose_explanation=(
+                "Heeft uw kind bij ons voorschoolse educatie (VVE) gekregen, dan geven wij door welk programma uw "
+                "kind volgde en hoe lang. Dat schrijft de wet voor, zodat de school de vroegschoolse educatie in "
+                "groep 1 en 2 daarop kan laten aansluiten. Hiervoor is geen toestemming nodig; u wordt wel vooraf "
+                "geïnformeerd."
+            ),
+            legal_basis=LegalBasis.LEGAL_DUTY,
+            statutory_provision=rules.DEFAULT_VVE_REFERENCE,
+            items=_items(
+                [
+                    ("vve_programme", "De wet schrijft voor dat de school weet welk VVE-programma uw kind volgde."),
+                    ("vve_duration", "De wet schrijft voor dat de school weet hoe lang uw kind VVE kreeg."),
+                ]
+            ),
+            methods=frozenset({rules.METHOD_IN_APP}),
+            receiving_roles=_roles(school, ["Leerkracht groep 1-2", "Intern begeleider"]),
+            receiving_locations=[school_location],
+            retention_months=24,
+            valid_from=start,
+        )
+        _activate(spec=spec, title=title, directors=directors)
+
+    title = "Afstemming dagelijkse zorg: BSO naar school"
+    if not exists(title):
+        spec = rules.VersionSpec(
+            sending_organisation=childcare,
+            receiving_organisation=school,
+            ikc=ctx.ikc,
+            purpose=Purpose.BSO_SCHOOL,
+            purpose_explanation=(
+                "Gaat uw kind na school naar BSO De Regenboog, dan laten wij de leerkracht weten op welke dagen uw "
+                "kind naar de BSO gaat en wie het ophaalt. Zo gaat uw kind na school naar de juiste plek."
+            ),
+            legal_basis=LegalBasis.CONSENT,
+            items=_items(
+                [
+                    (
+                        "bso_practical",
+                        "Zodat de leerkracht weet op welke dagen uw kind na school naar de BSO gaat en wie het "
+                        "ophaalt.",
+                    ),
+                ]
+            ),
+            methods=frozenset({rules.METHOD_IN_APP}),
+            receiving_roles=_roles(school, ["Leerkracht groep 1-2", "Leerkracht groep 3", "Leerkracht groep 4-5"]),
+            receiving_locations=[school_location],
+            retention_months=12,
+            valid_from=start,
+        )
+        _activate(spec=spec, title=title, directors=directors)
+
+    title = "Afstemming dagelijkse zorg: school naar BSO"
+    if not exists(title):
+        spec = rules.VersionSpec(
+            sending_organisation=school,
+            receiving_organisation=childcare,
+            ikc=ctx.ikc,
+            purpose=Purpose.BSO_SCHOOL,
+            purpose_explanation=(
+                "De school laat de BSO weten als de schooltijden van uw kind afwijken, bijvoorbeeld bij een "
+                "studiedag of een schoolreisje, zodat de BSO uw kind op het juiste moment opvangt."
+            ),
+            legal_basis=LegalBasis.CONSENT,
+            items=_items(
+                [
+                    (
+                        "bso_practical",
+                        "Zodat de BSO weet wanneer uw kind uit school komt als de schooltijden afwijken.",
+                    ),
+                ]
+            ),
+            methods=frozenset({rules.METHOD_IN_APP}),
+            receiving_roles=_roles(childcare, ["Pedagogisch medewerker BSO"]),
+            receiving_locations=[bso],
+            retention_months=12,
+            valid_from=start,
+        )
+        _activate(spec=spec, title=title, directors=directors)
+
+    title = "Zorg en gezondheid bij de overgang naar school"
+    if not exists(title):
+        spec = rules.VersionSpec(
+            sending_organisation=childcare,
+            receiving_organisation=school,
+            ikc=ctx.ikc,
+            purpose=Purpose.DEVELOPMENT_LINE,
+            purpose_explanation=(
+                "Heeft uw kind extra zorg nodig, of een allergie of medicijnen, dan kan de school zich daar alleen "
+                "op voorbereiden als zij dat weet. Wij vragen u daarvoor apart en uitdrukkelijk toestemming."
+            ),
+            legal_basis=LegalBasis.CONSENT,
+            art9_condition=Art9Condition.EXPLICIT_CONSENT,
+            items=_items(
+                [
+                    ("care_needs", "Zodat de intern begeleider de ondersteuning op school vanaf dag één kan regelen."),
+                    ("health", "Zodat de school weet wat te doen bij een allergische reactie of aanval."),
+                ]
+            ),
+            methods=frozenset({rules.METHOD_MEETING}),
+            receiving_roles=_roles(school, ["Intern begeleider"]),
+            receiving_locations=[school_location],
+            retention_months=12,
+            valid_from=start,
+            consent_per_category=True,
+        )
+        services.agreement_create(actor=director_childcare, spec=spec, title=title)
