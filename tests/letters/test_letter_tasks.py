@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 
 from agreements import letters, letters_services, tasks
 from agreements.models import Letter, LetterBatch
+from ikc_share.celery import app
 from ikc_share.models import AuditEvent
 from tests.factories import ChildFactory, GuardianFactory, link_guardian
-from ikc_share.celery import app
 from tests.letters.conftest import pdf_text
 
 
