@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ConsentConfig(AppConfig):
     name = "consent"
     verbose_name = _("Consent")
+
+    def ready(self) -> None:
+        from ikc_share.selectors import register_child_section
+
+        from .sections import child_section
+
+        register_child_section(child_section)

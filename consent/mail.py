@@ -57,9 +57,9 @@ def _ensure_login(guardian: Guardian) -> object:
     return user
 
 
-def magic_link(*, user, next_url: str) -> str:
+def magic_link(*, user, next_url: str, language: str = "nl") -> str:
     """A personal, single-use link (django-sesame) that opens the portal page `next_url`."""
-    query = urlencode({"sesame": get_token(user), "next": next_url})
+    query = urlencode({"sesame": get_token(user), "next": next_url, "lang": language})
     return f"{settings.SITE_URL}{reverse('consent:portal-link')}?{query}"
 
 
@@ -97,7 +97,7 @@ def consent_round_mail_send(*, mail_id: int) -> bool:
                 "version": version,
                 "sender": version.agreement.sending_organisation,
                 "receiver": version.agreement.receiving_organisation,
-                "link": magic_link(user=user, next_url=target),
+                "link": magic_link(user=user, next_url=target, language=mail.language),
                 "max_age_days": settings.SESAME_MAX_AGE // 86400,
             },
         )
@@ -150,6 +150,7 @@ def login_link_send(*, email: str) -> int:
             user = _ensure_login(g)
         users.setdefault(user.pk, (user, g))
     for user, guardian in users.values():
+        language = letters_adapter.letter_language(guardian.language)
         with transaction.atomic():
             send_templated(
                 to=[guardian.email],
@@ -157,7 +158,7 @@ def login_link_send(*, email: str) -> int:
                 language=guardian.language,
                 context={
                     "guardian_first_name": guardian.first_name,
-                    "link": magic_link(user=user, next_url=reverse("consent:portal-home")),
+                    "link": magic_link(user=user, next_url=reverse("consent:portal-home"), language=language),
                     "max_age_days": settings.SESAME_MAX_AGE // 86400,
                 },
             )

@@ -112,7 +112,11 @@ class ConsentDecision(models.Model):
     guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="consent_decisions")
     version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="consent_decisions")
     category = models.ForeignKey(
-        DataCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        DataCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="Empty: the whole agreement (every category in it).",
     )
     state = models.CharField(max_length=10, choices=State.choices)
@@ -211,9 +215,7 @@ class Objection(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["pending", "upheld", "rejected"]), name="objection_status"
-            ),
+            models.CheckConstraint(condition=Q(status__in=["pending", "upheld", "rejected"]), name="objection_status"),
             models.CheckConstraint(
                 condition=(
                     Q(status="pending", decided_at__isnull=True)

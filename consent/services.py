@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -513,3 +514,46 @@ def objection_decide(*, objection: Objection, uphold: bool, reason: str, actor) 
         payload={"child": objection.child_id, "version": objection.version_id},
     )
     return objection
+
+
+# --- Login links and exports --------------------------------------------------------------------
+
+LINK_REQUESTS_PER_ADDRESS = 3
+LINK_REQUESTS_PER_IP = 10
+LINK_REQUEST_WINDOW = 3600  # seconds
+
+
+def _throttled(key: str, limit: int) -> bool:
+    cache.add(key, 0, LINK_REQUEST_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, LINK_REQUEST_WINDOW)
+        count = 1
+    return count > limit
+
+
+def login_link_request(*, email: str, ip: str) -> bool:
+    """A parent asks for a fresh link. Throttled per address and per IP address; the page
+    says the same whatever happens here. Returns whether a send was queued."""
+    email = email.strip().lower()
+    address_key = "consent-link-addr:" + hashlib.sha256(email.encode()).hexdigest()
+    ip_key = "consent-link-ip:" + hashlib.sha256(ip.encode()).hexdigest()
+    if _throttled(ip_key, LINK_REQUESTS_PER_IP) or _throttled(address_key, LINK_REQUESTS_PER_ADDRESS):
+        return False
+    if not Guardian.objects.filter(email__iexact=email).exists():
+        return False
+    tasks.send_login_link.delay(email)
+    return True
+
+
+@transaction.atomic
+def consent_record_exported(*, child: Child, actor, fmt: str) -> None:
+    """Exporting a child's consent record is logged in the child's organisation's chain."""
+    audit_record(
+        organisation=child.organisation,
+        actor=actor,
+        action="consent.record_exported",
+        target=child,
+        payload={"format": fmt},
+    )

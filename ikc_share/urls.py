@@ -27,6 +27,7 @@ core_patterns = [
 urlpatterns = [
     path("", include((core_patterns, "ikc_share"))),
     path("agreements/", include("agreements.urls")),
+    path("", include("consent.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

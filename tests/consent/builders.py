@@ -14,8 +14,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementItem, AgreementVersion, Approval, DataCategory, Letter
-from consent.models import ConsentDecision, Objection, ParentNotice
-from ikc_share.models import Child, FunctionTitle, Guardian
+from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection, ParentNotice
+from ikc_share.models import Child, FunctionTitle, Guardian, Guardianship
 
 AMS = ZoneInfo("Europe/Amsterdam")
 T0 = datetime.datetime(2026, 3, 3, 10, 0, tzinfo=AMS)  # "3 maart 2026"
@@ -174,3 +174,83 @@ def object_(version, child, g, *, at=None, status: str = "pending", decided_at=N
         decided_by=by,
         decision_reason="Besloten." if status != "pending" else "",
     )
+
+
+# --- For the permission matrix (lambdas get `world`; each call must be cheap and idempotent) ---
+
+MATRIX_CONSENT = "Matrix: toestemming"
+MATRIX_OBJECTION = "Matrix: gerechtvaardigd belang"
+
+
+def _matrix_version(world, title: str, basis: str) -> AgreementVersion:
+    existing = AgreementVersion.objects.filter(agreement__title=title, status="active").first()
+    if existing:
+        return existing
+    version = make_version(world, basis=basis, title=title, codes=["identification", "development_language"])
+    fake_letter(version, "nl")
+    fake_letter(version, "en")
+    return version
+
+
+def matrix_version(world) -> AgreementVersion:
+    return _matrix_version(world, MATRIX_CONSENT, "a")
+
+
+def matrix_objection_version(world) -> AgreementVersion:
+    return _matrix_version(world, MATRIX_OBJECTION, "f")
+
+
+def other_family_child(world) -> Child:
+    """Sem: a daycare child of ANOTHER family, whose only guardian has no e-mail address."""
+    child = Child.objects.filter(organisation=world.childcare, first_name="Sem", last_name="Bos").first()
+    if child:
+        return child
+    child = Child.objects.create(organisation=world.childcare, location=world.daycare, first_name="Sem",
+                                 last_name="Bos", date_of_birth=datetime.date(2023, 1, 1), group_name="Vlinders")
+    g = Guardian.objects.create(organisation=world.childcare, first_name="Naima", last_name="Bos", email="")
+    Guardianship.objects.create(guardian=g, child=child, has_parental_authority=True)
+    return child
+
+
+def matrix_round(world) -> ConsentRound:
+    version = matrix_version(world)
+    existing = ConsentRound.objects.filter(version=version).first()
+    if existing:
+        return existing
+    child = other_family_child(world)
+    round_ = ConsentRound.objects.create(version=version, organisation=world.childcare,
+                                         started_by=world.user("director_childcare"))
+    mail = ConsentRoundMail.objects.create(round=round_, guardian=child.guardianships.get().guardian,
+                                           channel="paper")
+    mail.children.set([child])
+    return round_
+
+
+def matrix_paper_mail(world):
+    return matrix_round(world).mails.get(channel="paper")
+
+
+def matrix_objection(world) -> Objection:
+    version = matrix_objection_version(world)
+    existing = Objection.objects.filter(version=version).first()
+    if existing:
+        return existing
+    child = world.child_daycare
+    return Objection.objects.create(child=child, version=version, guardian=guardian(world, child, "Mark"))
+
+
+def matrix_scanned_decision(world) -> ConsentDecision:
+    version = matrix_version(world)
+    existing = ConsentDecision.objects.filter(version=version, channel="paper").first()
+    if existing:
+        return existing
+    d = decide(version, world.child_daycare, guardian(world, world.child_daycare, "Sanne"), "given",
+               channel="staff")
+    # A paper decision with its scan stored privately.
+    row = ConsentDecision(
+        child=d.child, guardian=d.guardian, version=version, state="given", decided_at=d.decided_at,
+        channel="paper", language="nl", guardian_policy=version.guardian_policy, submission=uuid.uuid4(),
+    )
+    row.scan.save("matrix-scan.pdf", ContentFile(b"%PDF-1.4 scan"), save=False)
+    row.save()
+    return row

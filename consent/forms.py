@@ -1,0 +1,209 @@
+"""Forms of the consent app: shape only (the services decide what is allowed)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import AgreementVersion, DataCategory
+from ikc_share.models import Guardian, Location
+
+from .models import ConsentDecision, ParentNotice
+
+YES, NO = "yes", "no"
+
+
+class LinkRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Uw e-mailadres"), max_length=254)
+
+
+class MagicLinkForm(forms.Form):
+    sesame = forms.CharField(widget=forms.HiddenInput, max_length=400)
+    next = forms.CharField(widget=forms.HiddenInput, max_length=400, required=False)
+
+
+def special_names(categories: list[DataCategory]) -> str:
+    names = [c.name[:1].lower() + c.name[1:] for c in categories if c.is_special]
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(first)s en %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+class DecisionForm(forms.Form):
+    """The parent's answer. Which button was pressed ("choice": yes / no / save) is read
+    from the POST data; the fields hold the explicit ticks and, where the agreement allows
+    consent per category, the answer per category (no default: nothing is pre-ticked)."""
+
+    letter = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, version: AgreementVersion, categories: list[DataCategory], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.categories = categories
+        self.specials = [c for c in categories if c.is_special]
+        if version.consent_per_category:
+            for c in categories:
+                yes_label = (
+                    _("Ja, ook voor de gegevens over %(name)s") % {"name": c.name.lower()} if c.is_special else _("Ja")
+                )
+                self.fields[f"cat_{c.code}"] = forms.ChoiceField(
+                    label=c.name,
+                    required=False,
+                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                    choices=[(YES, yes_label), (NO, _("Nee"))],
+                )
+        elif self.specials:
+            self.fields["explicit"] = forms.BooleanField(
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+                label=_("Ja, ook voor de gegevens over %(names)s") % {"names": special_names(categories)},
+            )
+
+    def category_fields(self):
+        return [(c, self[f"cat_{c.code}"]) for c in self.categories if f"cat_{c.code}" in self.fields]
+
+    def answers(self, choice: str) -> list[tuple[DataCategory | None, bool, bool]]:
+        """(category or None, yes, explicit) for the service; [] when nothing was chosen."""
+        data = self.cleaned_data
+        if choice == NO:
+            return [(None, False, False)]
+        if not self.version.consent_per_category:
+            if choice != YES:
+                return []
+            return [(None, True, bool(data.get("explicit")))]
+        out = []
+        for c in self.categories:
+            answer = data.get(f"cat_{c.code}") or ""
+            if not answer and choice == YES and not c.is_special:
+                answer = YES  # the big "yes" button: yes to everything not answered, except special categories
+            if answer:
+                out.append((c, answer == YES, answer == YES and c.is_special))
+        return out
+
+
+def _guardian_field(guardians: list[Guardian]) -> forms.ModelChoiceField:
+    field = forms.ModelChoiceField(
+        label=_("Welke ouder"),
+        queryset=Guardian.objects.filter(pk__in=[g.pk for g in guardians]),
+        empty_label=None if len(guardians) == 1 else "—",
+    )
+    field.label_from_instance = lambda g: g.full_name
+    return field
+
+
+def _not_in_future(day: datetime.date) -> datetime.date:
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("Deze datum ligt in de toekomst."))
+    return day
+
+
+class PaperDecisionForm(forms.Form):
+    guardian = forms.ModelChoiceField(queryset=Guardian.objects.none())
+    state = forms.ChoiceField(
+        label=_("Wat staat er op het formulier?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ConsentDecision.State.GIVEN, _("Toestemming gegeven")),
+            (ConsentDecision.State.REFUSED, _("Geen toestemming")),
+        ],
+    )
+    explicit = forms.BooleanField(
+        label=_("Ook het vakje voor bijzondere gegevens (gezondheid) is aangekruist"), required=False
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Alleen voor deze onderdelen (leeg: de hele afspraak)"),
+        queryset=DataCategory.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    decided_on = forms.DateField(label=_("Datum op het formulier"), widget=forms.DateInput(attrs={"type": "date"}))
+    scan = forms.FileField(label=_("Scan van het ondertekende formulier (PDF, JPEG of PNG, max. 10 MB)"))
+
+    def __init__(self, *args, guardians: list[Guardian], version: AgreementVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guardian"] = _guardian_field(guardians)
+        if version.consent_per_category:
+            self.fields["categories"].queryset = DataCategory.objects.filter(pk__in=version.items.values("category_id"))
+        else:
+            del self.fields["categories"]
+
+    def clean_decided_on(self):
+        return _not_in_future(self.cleaned_data["decided_on"])
+
+
+class StaffWithdrawForm(forms.Form):
+    guardian = forms.ModelChoiceField(queryset=Guardian.objects.none())
+    told_via = forms.ChoiceField(
+        label=_("Hoe heeft de ouder het gezegd?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ConsentDecision.ToldVia.IN_PERSON, _("Persoonlijk")),
+            (ConsentDecision.ToldVia.PHONE, _("Telefonisch")),
+        ],
+    )
+
+    def __init__(self, *args, guardians: list[Guardian], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guardian"] = _guardian_field(guardians)
+
+
+class NoticeForm(forms.Form):
+    guardian = forms.ModelChoiceField(queryset=Guardian.objects.none())
+    how = forms.ChoiceField(
+        label=_("Hoe is de ouder geïnformeerd?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ParentNotice.How.PAPER, _("Papieren brief overhandigd")),
+            (ParentNotice.How.MEETING, _("In een driegesprek")),
+        ],
+    )
+    on = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, guardians: list[Guardian], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guardian"] = _guardian_field(guardians)
+        self.fields["on"].initial = timezone.localdate()
+
+    def clean_on(self):
+        return _not_in_future(self.cleaned_data["on"])
+
+
+class RoundForm(forms.Form):
+    location = forms.ModelChoiceField(
+        label=_("Locatie"), queryset=Location.objects.none(), required=False, empty_label=_("Alle locaties")
+    )
+    group_name = forms.ChoiceField(label=_("Groep"), required=False)
+
+    def __init__(self, *args, locations, groups: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = locations
+        self.fields["group_name"].choices = [("", _("Alle groepen"))] + [(g, g) for g in groups]
+
+
+class CoverageFilterForm(forms.Form):
+    group = forms.ChoiceField(label=_("Groep"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args, groups: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("Alle groepen"))] + [(g, g) for g in groups]
+
+
+class ObjectionForm(forms.Form):
+    explanation = forms.CharField(
+        label=_("Uitleg (mag leeg blijven)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ObjectionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Beslissing"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("uphold", _("Bezwaar toewijzen: er wordt niets gedeeld")),
+            ("reject", _("Bezwaar afwijzen: delen blijft mogelijk")),
+        ],
+    )
+    reason = forms.CharField(label=_("Uitleg voor de ouder"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))

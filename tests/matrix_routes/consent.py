@@ -1,0 +1,65 @@
+"""Consent routes in the permission matrix (see __init__.py). Objects come from
+tests/consent/builders.py: an active consent version and an active legitimate-interest
+version sent by the childcare organisation, Noah (child_daycare; guardians parent_a and
+parent_b with authority), a round with a paper letter for ANOTHER family (Sem), an
+objection and a scanned paper decision.
+
+Parents reach only their own child in the portal (another family's child, staff pages:
+404); staff reach only the staff pages of the sending organisation; the school: 404."""
+
+from tests.consent.builders import (
+    matrix_objection,
+    matrix_objection_version,
+    matrix_paper_mail,
+    matrix_round,
+    matrix_scanned_decision,
+    matrix_version,
+    other_family_child,
+)
+from tests.matrix_routes import Route, everyone
+
+PARENTS = {"parent_a": 200, "parent_b": 200}
+READERS = {"director_childcare": 200, "staff_childcare": 200, "po_childcare": 200}
+ACTORS = {"director_childcare": 200, "staff_childcare": 200, "po_childcare": 403}
+ACTORS_POST = {"director_childcare": 302, "staff_childcare": 302, "po_childcare": 403}
+AUDITORS = {"director_childcare": 200, "staff_childcare": 403, "po_childcare": 200}
+
+
+def _child_version(w):
+    return {"child_pk": w.child_daycare.pk, "version_pk": matrix_version(w).pk}
+
+
+ROUTES = {
+    # --- Parent portal ------------------------------------------------------------------------
+    "consent:portal-home": Route(expect=everyone(200)),
+    "consent:portal-login": Route(expect=everyone(200), anonymous=200),
+    "consent:portal-link": Route(expect=everyone(200), anonymous=200),
+    "consent:portal-child": Route(kwargs=lambda w: {"child_pk": w.child_daycare.pk}, expect=PARENTS),
+    "consent:portal-decide": Route(kwargs=_child_version, expect=PARENTS),
+    "consent:portal-withdraw": Route(kwargs=_child_version, expect=PARENTS),
+    "consent:portal-object": Route(
+        kwargs=lambda w: {"child_pk": w.child_daycare.pk, "version_pk": matrix_objection_version(w).pk},
+        expect=PARENTS,
+    ),
+    # Another family's child: 404 for every parent (and for staff: this is the portal).
+    "consent:portal-export": Route(kwargs=lambda w: {"child_pk": other_family_child(w).pk, "fmt": "json"}),
+    # --- Staff of the sending organisation --------------------------------------------------------
+    "consent:overview": Route(kwargs=lambda w: {"org_pk": w.childcare.pk}, expect=READERS),
+    "consent:coverage": Route(kwargs=lambda w: {"version_pk": matrix_version(w).pk}, expect=READERS),
+    "consent:round-start": Route(kwargs=lambda w: {"version_pk": matrix_version(w).pk}, expect=ACTORS),
+    "consent:reminder-send": Route(
+        kwargs=lambda w: {"version_pk": matrix_version(w).pk}, method="post", expect=ACTORS_POST
+    ),
+    "consent:round-detail": Route(kwargs=lambda w: {"pk": matrix_round(w).pk}, expect=READERS),
+    "consent:round-paper-handed-over": Route(
+        kwargs=lambda w: {"pk": matrix_round(w).pk, "mail_pk": matrix_paper_mail(w).pk}, method="post",
+        expect=ACTORS_POST,
+    ),
+    "consent:child-consent": Route(kwargs=lambda w: {"child_pk": w.child_daycare.pk}, expect=READERS),
+    "consent:paper-decision": Route(kwargs=_child_version, expect=ACTORS),
+    "consent:staff-withdraw": Route(kwargs=_child_version, expect=ACTORS),
+    "consent:notice-record": Route(kwargs=_child_version, expect=ACTORS),
+    "consent:staff-export": Route(kwargs=lambda w: {"child_pk": w.child_daycare.pk, "fmt": "json"}, expect=AUDITORS),
+    "consent:objection-detail": Route(kwargs=lambda w: {"pk": matrix_objection(w).pk}, expect=READERS),
+    "consent:decision-scan": Route(kwargs=lambda w: {"pk": matrix_scanned_decision(w).pk}, expect=READERS),
+}
