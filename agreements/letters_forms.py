@@ -9,4 +9,9 @@ LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
 
 
 class LetterBatchForm(forms.Form):
-    language = forms.ChoiceField(label=_("Taal van de brieven"), choices=LANGUAGE_CHOICES, initial="nl")
+    language = forms.ChoiceField(
+        label=_("Taal van de brieven"),
+        choices=LANGUAGE_CHOICES,
+        initial="nl",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
