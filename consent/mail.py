@@ -88,7 +88,7 @@ def consent_round_mail_send(*, mail_id: int) -> bool:
             target = reverse("consent:portal-home")
         send_templated(
             to=[guardian.email],
-            template="consent_request",
+            template=f"consent_request_{mail.language}",
             language=mail.language,
             context={
                 "kind": round_.kind,
@@ -154,8 +154,8 @@ def login_link_send(*, email: str) -> int:
         with transaction.atomic():
             send_templated(
                 to=[guardian.email],
-                template="consent_login_link",
-                language=guardian.language,
+                template=f"consent_login_link_{language}",
+                language=language,
                 context={
                     "guardian_first_name": guardian.first_name,
                     "link": magic_link(user=user, next_url=reverse("consent:portal-home"), language=language),

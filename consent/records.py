@@ -158,9 +158,7 @@ def consent_record(*, child: Child, at: datetime.datetime | None = None) -> dict
                             "recipient_roles": sorted(r.name for r in version.receiving_roles.all()),
                             "retention_period": f"P{version.retention_months}M",
                             "withdrawal_method": (
-                                f"{portal} ({WITHDRAWAL_HOW})"
-                                if version.legal_basis == LegalBasis.CONSENT
-                                else None
+                                f"{portal} ({WITHDRAWAL_HOW})" if version.legal_basis == LegalBasis.CONSENT else None
                             ),
                             "objection_method": portal if version.legal_basis in ("e", "f") else None,
                             "guardian_policy": version.guardian_policy,

@@ -9,7 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,7 +20,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from sesame.utils import get_user
 
 from agreements.models import AgreementVersion, LegalBasis
 from agreements.rules_consent import consent_state_summaries, consent_state_summary
@@ -112,7 +111,9 @@ def portal_link(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _private(render(request, "consent/portal_link_invalid.html", status=400))
     target = _portal_next(request, form.cleaned_data["next"])
-    user = get_user(form.cleaned_data["sesame"], update_last_login=False)
+    # authenticate() (not sesame's get_user) so that django-axes sees the request: repeated
+    # bad tokens from one address are throttled like bad passwords, and audited as failures.
+    user = authenticate(request, sesame=form.cleaned_data["sesame"])
     if user is None:
         if request.user.is_authenticated:  # an older link, opened again in the same visit
             return redirect(target)

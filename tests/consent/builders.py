@@ -205,8 +205,14 @@ def other_family_child(world) -> Child:
     child = Child.objects.filter(organisation=world.childcare, first_name="Sem", last_name="Bos").first()
     if child:
         return child
-    child = Child.objects.create(organisation=world.childcare, location=world.daycare, first_name="Sem",
-                                 last_name="Bos", date_of_birth=datetime.date(2023, 1, 1), group_name="Vlinders")
+    child = Child.objects.create(
+        organisation=world.childcare,
+        location=world.daycare,
+        first_name="Sem",
+        last_name="Bos",
+        date_of_birth=datetime.date(2023, 1, 1),
+        group_name="Vlinders",
+    )
     g = Guardian.objects.create(organisation=world.childcare, first_name="Naima", last_name="Bos", email="")
     Guardianship.objects.create(guardian=g, child=child, has_parental_authority=True)
     return child
@@ -218,10 +224,10 @@ def matrix_round(world) -> ConsentRound:
     if existing:
         return existing
     child = other_family_child(world)
-    round_ = ConsentRound.objects.create(version=version, organisation=world.childcare,
-                                         started_by=world.user("director_childcare"))
-    mail = ConsentRoundMail.objects.create(round=round_, guardian=child.guardianships.get().guardian,
-                                           channel="paper")
+    round_ = ConsentRound.objects.create(
+        version=version, organisation=world.childcare, started_by=world.user("director_childcare")
+    )
+    mail = ConsentRoundMail.objects.create(round=round_, guardian=child.guardianships.get().guardian, channel="paper")
     mail.children.set([child])
     return round_
 
@@ -244,12 +250,18 @@ def matrix_scanned_decision(world) -> ConsentDecision:
     existing = ConsentDecision.objects.filter(version=version, channel="paper").first()
     if existing:
         return existing
-    d = decide(version, world.child_daycare, guardian(world, world.child_daycare, "Sanne"), "given",
-               channel="staff")
+    d = decide(version, world.child_daycare, guardian(world, world.child_daycare, "Sanne"), "given", channel="staff")
     # A paper decision with its scan stored privately.
     row = ConsentDecision(
-        child=d.child, guardian=d.guardian, version=version, state="given", decided_at=d.decided_at,
-        channel="paper", language="nl", guardian_policy=version.guardian_policy, submission=uuid.uuid4(),
+        child=d.child,
+        guardian=d.guardian,
+        version=version,
+        state="given",
+        decided_at=d.decided_at,
+        channel="paper",
+        language="nl",
+        guardian_policy=version.guardian_policy,
+        submission=uuid.uuid4(),
     )
     row.scan.save("matrix-scan.pdf", ContentFile(b"%PDF-1.4 scan"), save=False)
     row.save()

@@ -52,7 +52,8 @@ ROUTES = {
     ),
     "consent:round-detail": Route(kwargs=lambda w: {"pk": matrix_round(w).pk}, expect=READERS),
     "consent:round-paper-handed-over": Route(
-        kwargs=lambda w: {"pk": matrix_round(w).pk, "mail_pk": matrix_paper_mail(w).pk}, method="post",
+        kwargs=lambda w: {"pk": matrix_round(w).pk, "mail_pk": matrix_paper_mail(w).pk},
+        method="post",
         expect=ACTORS_POST,
     ),
     "consent:child-consent": Route(kwargs=lambda w: {"child_pk": w.child_daycare.pk}, expect=READERS),
