@@ -151,8 +151,17 @@ def decide(
 
 
 def inform(version, child, guardians, *, at=None, how: str = "email") -> list[ParentNotice]:
+    letter = Letter.objects.filter(version=version, language="nl", guardian__isnull=True).first()
     return [
-        ParentNotice.objects.create(version=version, guardian=g, child=child, how=how, at=at or day(-20))
+        ParentNotice.objects.create(
+            version=version,
+            guardian=g,
+            child=child,
+            how=how,
+            at=at or day(-20),
+            letter=letter,
+            letter_sha256=letter.sha256 if letter else "",
+        )
         for g in guardians
     ]
 
