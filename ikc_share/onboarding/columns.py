@@ -231,8 +231,8 @@ for _slot in (1, 2):
 
 
 def auto_map(headers: list[str], *, preset: str, remembered: dict[str, str] | None = None) -> dict[str, str]:
-    """Suggest a mapping: the organisation's remembered mapping first (for headers that are
-    in this file), then the preset's headers, then known spellings."""
+    """Suggest a mapping: the organisation's remembered mapping when the file has all its
+    columns; otherwise what fits of it, then the preset's headers, then known spellings."""
     usable = [h for h in headers if not is_bsn_header(h)]
     by_norm: dict[str, str] = {}
     for header in usable:
@@ -245,8 +245,12 @@ def auto_map(headers: list[str], *, preset: str, remembered: dict[str, str] | No
             mapping[key] = header
             used.add(header)
 
-    for key, header in (remembered or {}).items():
-        if key in FIELDS_BY_KEY and header in usable:
+    remembered = {k: v for k, v in (remembered or {}).items() if k in FIELDS_BY_KEY}
+    if remembered and all(header in usable for header in remembered.values()):
+        # The same export as last time: exactly last time's choices (also what was left out).
+        return {k: remembered[k] for k in FIELD_KEYS if k in remembered}
+    for key, header in remembered.items():
+        if header in usable:
             take(key, header)
     chosen = PRESETS.get(preset, PRESETS["generic"])
     for key, header in chosen.headers.items():

@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -153,6 +154,9 @@ class Checked:
     problems: list[Problem]
     warnings: list[str]
     problem_count: int = 0
+    # Locations the file speaks for: all of them when it has a location column, else the
+    # one chosen for the whole file. Children there who are not in the file are "missing".
+    covered_location_ids: set[int] = field(default_factory=set)
 
 
 # --- Small parsers -----------------------------------------------------------------------
@@ -215,6 +219,15 @@ def looks_like_bsn(text: str) -> bool:
     digits = [int(d) for d in text]
     total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
     return total % 11 == 0 and text != "000000000"
+
+
+@lru_cache(maxsize=65536)
+def _valid_email(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True
 
 
 def age_on(dob: datetime.date, day: datetime.date) -> int:
@@ -280,6 +293,19 @@ def check_rows(
     index = {key: table.headers.index(h) for key, h in columns.items() if h in table.headers}
     mapped = set(index)
     number_label = _("leerlingnummer") if organisation_kind == "school" else _("kindnummer")
+    name_labels = (("first_name", _("roepnaam")), ("last_name", _("achternaam")))
+    guardian_columns = [
+        _GuardianColumns(
+            slot=slot,
+            index={
+                part: index[f"g{slot}_{part}"]
+                for part in ("name", "first_name", "name_prefix", "last_name", "email", "phone", "authority")
+                if f"g{slot}_{part}" in index
+            },
+            label=_("verzorger %(n)s") % {"n": slot},
+        )
+        for slot in (1, 2)
+    ]
     problems: list[Problem] = []
     warnings: list[str] = []
     children: list[ChildIn] = []
@@ -302,6 +328,7 @@ def check_rows(
         problems.append(Problem(None, _("Kies een locatie voor het hele bestand, of koppel een kolom 'locatie'.")))
     if problems:
         return Checked(children=[], problems=problems, warnings=warnings, problem_count=len(problems))
+    covered = {loc.id for loc in locations} if "location" in mapped else {default_location.id}
 
     no_email = 0
     shared_email_rows: list[int] = []
@@ -336,7 +363,7 @@ def check_rows(
             seen_ids[ext] = number
             if looks_like_bsn(ext):
                 bsn_like += 1
-        for key, label in (("first_name", _("roepnaam")), ("last_name", _("achternaam"))):
+        for key, label in name_labels:
             value = cell(key) or ""
             if not value:
                 row.problem(_("de %(field)s ontbreekt.") % {"field": label})
@@ -440,8 +467,8 @@ def check_rows(
             values["vve_months"] = months
 
         guardians: list[GuardianIn] = []
-        for slot in (1, 2):
-            guardian = _check_guardian(row, slot, cell, mapped, ext)
+        for cols in guardian_columns:
+            guardian = _check_guardian(row, cols, cells, ext)
             if guardian is None:
                 continue
             if any(g.key == guardian.key for g in guardians):
@@ -491,35 +518,52 @@ def check_rows(
         )
     problems.sort(key=lambda p: p.row or 0)
     total = len(problems)
-    return Checked(children=children, problems=problems[:MAX_PROBLEMS], warnings=warnings, problem_count=total)
+    return Checked(
+        children=children,
+        problems=problems[:MAX_PROBLEMS],
+        warnings=warnings,
+        problem_count=total,
+        covered_location_ids=covered,
+    )
 
 
-def _check_guardian(row: _Row, slot: int, cell, mapped: set[str], child_ext: str) -> GuardianIn | None:
-    def get(part: str) -> str:
-        return cell(f"g{slot}_{part}") or ""
+@dataclass
+class _GuardianColumns:
+    """Where one guardian slot's values are in a row (prepared once per file)."""
 
-    first, prefix, last = get("first_name"), get("name_prefix"), get("last_name")
-    if not (first or last) and get("name"):
-        first, prefix, last = split_name(get("name"))
-    email = get("email").lower()
-    phone = get("phone")
+    slot: int
+    index: dict[str, int]  # part → column index, for the mapped parts only
+    label: str
+
+    def get(self, cells: list[str], part: str) -> str:
+        i = self.index.get(part)
+        return "" if i is None else cells[i].strip()
+
+
+def _check_guardian(row: _Row, cols: _GuardianColumns, cells: list[str], child_ext: str) -> GuardianIn | None:
+    get = cols.get
+    first, prefix, last = get(cells, "first_name"), get(cells, "name_prefix"), get(cells, "last_name")
+    if not (first or last):
+        full = get(cells, "name")
+        if full:
+            first, prefix, last = split_name(full)
+    raw_email = get(cells, "email")
+    email = raw_email.lower()
+    phone = get(cells, "phone")
     if not (first or last or email or phone):
         return None
-    label = _("verzorger %(n)s") % {"n": slot}
+    label = cols.label
     if not (first or last):
         row.problem(_("%(who)s heeft geen naam.") % {"who": label})
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            row.problem(
-                _("het e-mailadres van %(who)s, '%(value)s', is geen geldig e-mailadres.")
-                % {"who": label, "value": get("email")}
-            )
+    if email and not _valid_email(email):
+        row.problem(
+            _("het e-mailadres van %(who)s, '%(value)s', is geen geldig e-mailadres.")
+            % {"who": label, "value": raw_email}
+        )
     values = {"first_name": first, "name_prefix": prefix, "last_name": last}
-    if f"g{slot}_email" in mapped:
+    if "email" in cols.index:
         values["email"] = email
-    if f"g{slot}_phone" in mapped:
+    if "phone" in cols.index:
         values["phone"] = phone
     for key, limit in GUARDIAN_LIMITS.items():
         if len(values.get(key, "")) > limit:
@@ -528,8 +572,8 @@ def _check_guardian(row: _Row, slot: int, cell, mapped: set[str], child_ext: str
                 % {"field": key, "who": label, "max": limit}
             )
     authority = None
-    if f"g{slot}_authority" in mapped:
-        raw = get("authority")
+    if "authority" in cols.index:
+        raw = get(cells, "authority")
         authority = parse_yes_no(raw)
         if not raw:
             row.problem(_("bij %(who)s staat niet of die ouderlijk gezag heeft; vul ja of nee in.") % {"who": label})
@@ -603,7 +647,7 @@ def plan_import(*, checked: Checked, existing: Existing) -> Plan:
         else:
             plan.child_unchanged += 1
     in_file = {c.external_id for c in checked.children}
-    covered = {c.values["location_id"] for c in checked.children}
+    covered = checked.covered_location_ids
     plan.missing_child_ids = sorted(
         pk for pk, ext, loc in existing.active_children if loc in covered and (not ext or ext not in in_file)
     )
