@@ -373,9 +373,11 @@ def consent_round_start(
     group_name: str = "",
     reminder: bool = False,
     at: datetime.datetime | None = None,
+    enqueue: bool = True,
 ) -> ConsentRound:
     """Ask (or remind, or, for bases without consent, inform) every guardian with parental
-    authority of these children. E-mails go out from a Celery task after commit."""
+    authority of these children. E-mails go out from a Celery task after commit
+    (`enqueue=False`: the caller sends them itself, e.g. the demo seeder)."""
     if version.status != AgreementVersion.Status.ACTIVE:
         raise ValidationError(_("Alleen voor een actieve afspraak kunt u ouders benaderen."))
     sender = _sender(version)
@@ -432,7 +434,8 @@ def consent_round_start(
             email_count += 1
         else:
             paper_count += 1
-    transaction.on_commit(lambda: tasks.send_round_mails.delay(round_.pk))
+    if enqueue:
+        transaction.on_commit(lambda: tasks.send_round_mails.delay(round_.pk))
     audit_record(
         organisation=sender,
         actor=actor,
