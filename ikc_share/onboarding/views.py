@@ -290,7 +290,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = AcceptInvitationForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitations.invitation_accept(invitation=invitation, password=form.cleaned_data["new_password1"])
+            user = invitations.invitation_accept(invitation=invitation, password=form.cleaned_data["new_password1"])
         except ValidationError as exc:
             _service_error(request, exc)
         else:
