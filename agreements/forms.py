@@ -10,6 +10,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,41 @@ METHOD_CHOICES = [  # e-mail is never offered
 YES_NO = [("1", _("Ja, per categorie")), ("0", _("Nee, alleen voor de afspraak als geheel"))]
 
 
+MAX_PK = 2**63 - 1
+
+
+def _pk_values(values, field) -> None:
+    """Refuse primary keys that cannot exist before they reach the database (a huge
+    number would overflow the driver: a 500 instead of a clear message)."""
+    for value in values:
+        if isinstance(value, Model):
+            continue
+        text = str(value).strip()
+        if text and (not text.isdigit() or int(text) > MAX_PK):
+            raise forms.ValidationError(
+                field.error_messages.get("invalid_choice", field.error_messages.get("invalid_pk_value")),
+                code="invalid_choice",
+                params={"value": value, "pk": value},
+            )
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values:
+            _pk_values([value], self)
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        try:
+            values = list(value)
+        except TypeError:
+            values = [value]
+        _pk_values(values, self)
+        return super()._check_values(value)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -36,7 +72,7 @@ class DateInput(forms.DateInput):
 class DirectionForm(forms.Form):
     SEND, RECEIVE = "send", "receive"
 
-    counterpart = forms.ModelChoiceField(
+    counterpart = SafeModelChoiceField(
         label=_("Andere organisatie"),
         queryset=Organisation.objects.none(),
         empty_label=None,
@@ -108,14 +144,14 @@ class VersionForm(forms.Form):
         required=False,
         help_text=_("Niet mailen maar delen: e-mail is geen mogelijkheid."),
     )
-    receiving_roles = forms.ModelMultipleChoiceField(
+    receiving_roles = SafeModelMultipleChoiceField(
         label=_("Functies die de gegevens mogen inzien"),
         queryset=FunctionTitle.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Uit de functielijst van de ontvangende organisatie."),
     )
-    receiving_locations = forms.ModelMultipleChoiceField(
+    receiving_locations = SafeModelMultipleChoiceField(
         label=_("Locaties van de ontvangende organisatie"),
         queryset=Location.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -181,12 +217,18 @@ class VersionForm(forms.Form):
         self.receiver = receiver
         self.fields["receiving_roles"].queryset = FunctionTitle.objects.filter(organisation=receiver)
         self.fields["receiving_locations"].queryset = Location.objects.filter(organisation=receiver)
-        if not self.is_bound and "valid_from" not in self.initial:
-            self.initial["valid_from"] = timezone.localdate()
+        if not self.is_bound and not self.initial:  # a new agreement: sensible defaults
+            self.initial.update(
+                {
+                    "valid_from": timezone.localdate(),
+                    "legal_basis": LegalBasis.CONSENT,
+                    "methods": [rules.METHOD_IN_APP],
+                }
+            )
 
 
 class ItemForm(forms.Form):
-    category = forms.ModelChoiceField(queryset=DataCategory.objects.all(), widget=forms.HiddenInput)
+    category = SafeModelChoiceField(queryset=DataCategory.objects.all(), widget=forms.HiddenInput)
     include = forms.BooleanField(label=_("Opnemen"), required=False)
     justification = forms.CharField(
         label=_("Waarom is dit nodig voor het doel?"),

@@ -21,6 +21,13 @@ from ikc_share.permissions import AUDIT, MANAGE, READ, User, get_organisation, h
 
 from .models import Agreement, AgreementVersion
 
+MAX_PK = 2**63 - 1  # a larger number in a URL cannot name a row (and would overflow the database driver)
+
+
+def _require_pk(pk: int) -> None:
+    if not 0 < pk <= MAX_PK:
+        raise Http404
+
 
 def party_filter(orgs: QuerySet, prefix: str = "") -> Q:
     return Q(**{f"{prefix}sending_organisation__in": orgs}) | Q(**{f"{prefix}receiving_organisation__in": orgs})
@@ -45,6 +52,7 @@ def versions_for(user: User) -> QuerySet[AgreementVersion]:
 
 
 def get_agreement(user: User, pk: int) -> Agreement:
+    _require_pk(pk)
     agreement = (
         agreements_for(user)
         .select_related("ikc", "sending_organisation", "receiving_organisation")
@@ -57,6 +65,7 @@ def get_agreement(user: User, pk: int) -> Agreement:
 
 
 def get_version(user: User, pk: int) -> AgreementVersion:
+    _require_pk(pk)
     version = (
         versions_for(user)
         .select_related("agreement__ikc", "agreement__sending_organisation", "agreement__receiving_organisation")
@@ -100,4 +109,11 @@ def approval_sides(user: User, agreement: Agreement) -> list[Organisation]:
 def drafting_organisation(user: User, org_pk: int) -> Organisation:
     """The organisation a director drafts from: 404 for non-members, 403 for members who
     are not its director."""
+    _require_pk(org_pk)
     return get_organisation(user, org_pk, need=MANAGE)
+
+
+def member_organisation(user: User, org_pk: int) -> Organisation:
+    """An organisation the user is a member of (404 otherwise)."""
+    _require_pk(org_pk)
+    return get_organisation(user, org_pk)

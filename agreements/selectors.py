@@ -8,7 +8,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ikc_share.models import Child, Organisation
@@ -268,7 +268,7 @@ def _display(spec: rules.VersionSpec) -> dict[str, tuple[str, str, bool]]:
             return value or "–"
 
     methods = ", ".join(rules.method_label(m) for m in sorted(spec.methods)) or "–"
-    until = spec.valid_until.isoformat() if spec.valid_until else _("geen einddatum")
+    until = formats.date_format(spec.valid_until, "j F Y") if spec.valid_until else _("geen einddatum")
     return {
         "purpose": (_("Doel"), label(Purpose, spec.purpose), False),
         "purpose_explanation": (_("Uitleg voor ouders"), spec.purpose_explanation, True),
@@ -288,7 +288,7 @@ def _display(spec: rules.VersionSpec) -> dict[str, tuple[str, str, bool]]:
             False,
         ),
         "retention_months": (_("Bewaartermijn (maanden)"), str(spec.retention_months), False),
-        "validity": (_("Geldigheid"), f"{spec.valid_from.isoformat()} – {until}", False),
+        "validity": (_("Geldigheid"), f"{formats.date_format(spec.valid_from, 'j F Y')} – {until}", False),
         "consent_per_category": (_("Toestemming per categorie"), _yes_no(spec.consent_per_category), False),
         "guardian_policy": (_("Ouders met gezag"), label(GuardianPolicy, spec.guardian_policy), False),
         "parents_read_first": (

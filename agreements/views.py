@@ -68,7 +68,7 @@ def _detail(version_or_agreement) -> HttpResponse:
 @require_GET
 @login_required
 def agreement_list(request: HttpRequest, org_pk: int) -> HttpResponse:
-    organisation = core_permissions.get_organisation(request.user, org_pk)
+    organisation = permissions.member_organisation(request.user, org_pk)
     return render(
         request,
         "agreements/list.html",
