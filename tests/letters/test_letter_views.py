@@ -8,6 +8,8 @@ import re
 import zipfile
 
 import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.urls import reverse
 
 from agreements import letters
@@ -193,3 +195,24 @@ def test_state_changes_refuse_get(world, login, version_factory, name):
     version = version_factory()
     client = login(world.user("director_childcare"))
     assert client.get(reverse(name, kwargs={"version_pk": version.pk})).status_code == 405
+
+
+def _panel(user, version) -> str:
+    request = RequestFactory().get("/")
+    request.user = user
+    return render_to_string("agreements/letters/version_panel.html", {"version": version}, request=request)
+
+
+def test_letter_panel_for_the_agreement_pages(world, version_factory):
+    """The panel the agreement pages include (agreements/views.py LETTERS_PANEL)."""
+    version = version_factory(basis="a")
+    letter = letters.letter_generic_ensure(version=version, language="nl")
+    public = reverse("agreements:letter-public", kwargs={"token": letter.public_token})
+    manage = reverse("agreements:version-letters", kwargs={"version_pk": version.pk})
+    html = _panel(world.user("po_school"), version)
+    assert "Informatiebrief voor ouders" in html and public in html and manage in html
+    html = _panel(world.user("staff_school"), version)
+    assert public in html and manage not in html
+    draft = version_factory(status="draft", agreement=None, title="Concept")
+    assert "Bekijk een voorbeeld van de brief" in _panel(world.user("director_school"), draft)
+    assert _panel(world.user("staff_school"), draft).strip() == ""

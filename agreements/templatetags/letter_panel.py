@@ -1,0 +1,29 @@
+"""{% letter_panel version as panel %}: what the information-letter panel on the agreement
+pages shows to the current user. Access is decided by agreements.letters_permissions;
+the template only asks."""
+
+from __future__ import annotations
+
+from django import template
+
+from agreements import letters
+from agreements import letters_permissions as perms
+from agreements.models import AgreementVersion
+
+register = template.Library()
+
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
+
+@register.simple_tag(takes_context=True)
+def letter_panel(context, version: AgreementVersion) -> dict:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    is_active = version.status == AgreementVersion.Status.ACTIVE
+    stored = {letter.language: letter for letter in letters.generic_letters(version)} if is_active else {}
+    return {
+        "is_active": is_active,
+        "is_draft": letters.is_draft_version(version),
+        "public": [(code, LANGUAGE_NAMES[code], stored[code]) for code in letters.LANGUAGES if code in stored],
+        "may_preview": user is not None and perms.may_preview(user, version),
+    }
