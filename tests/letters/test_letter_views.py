@@ -200,7 +200,7 @@ def test_state_changes_refuse_get(world, login, version_factory, name):
 def _panel(user, version) -> str:
     request = RequestFactory().get("/")
     request.user = user
-    return render_to_string("agreements/letters/version_panel.html", {"version": version}, request=request)
+    return render_to_string("agreements/letters/_version_panel.html", {"version": version}, request=request)
 
 
 def test_letter_panel_for_the_agreement_pages(world, version_factory):
@@ -216,3 +216,15 @@ def test_letter_panel_for_the_agreement_pages(world, version_factory):
     draft = version_factory(status="draft", agreement=None, title="Concept")
     assert "Bekijk een voorbeeld van de brief" in _panel(world.user("director_school"), draft)
     assert _panel(world.user("staff_school"), draft).strip() == ""
+
+
+def test_agreement_detail_page_includes_the_panel(world, login, version_factory):
+    version = version_factory(basis="a")
+    letter = letters.letter_generic_ensure(version=version, language="nl")
+    html = (
+        login(world.user("director_school"))
+        .get(reverse("agreements:agreement-detail", kwargs={"pk": version.agreement_id}))
+        .content.decode()
+    )
+    assert reverse("agreements:letter-public", kwargs={"token": letter.public_token}) in html
+    assert reverse("agreements:version-letters", kwargs={"version_pk": version.pk}) in html
