@@ -60,7 +60,7 @@ def invitation_deliver(*, invitation_id: int) -> bool:
     (already sent, accepted or revoked)."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("organisation", "user", "membership", "guardian")
             .filter(pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True, revoked_at__isnull=True)
             .first()

@@ -161,6 +161,7 @@ class AcceptInvitationForm(SetPasswordForm):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Bestand (CSV of Excel .xlsx)"),
+        widget=forms.FileInput(attrs={"accept": ".csv,.txt,.xlsx,text/csv"}),
         help_text=_("Een export uit uw administratie. Een kolom met BSN wordt nooit ingelezen."),
     )
     preset = forms.ChoiceField(label=_("Soort export"), choices=column_defs.PRESET_CHOICES)
@@ -179,6 +180,7 @@ class MappingForm(forms.Form):
         label=_("Locatie voor rijen zonder locatie"),
         queryset=Location.objects.none(),
         required=False,
+        empty_label=_("— uit de kolom 'locatie' —"),
         help_text=_("Nodig als het bestand geen kolom 'locatie' heeft en de organisatie meer locaties heeft."),
     )
 

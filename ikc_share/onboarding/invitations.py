@@ -76,7 +76,7 @@ def _link_guardian_records(*, user, email: str, ikc_id: int, actor) -> int:
     """Link every Guardian record with this e-mail address at the IKC's organisations
     that has no login yet to `user`. One audit event per organisation."""
     records = list(
-        Guardian.objects.select_for_update()
+        Guardian.objects.select_for_update(of=("self",))
         .filter(organisation__ikc_id=ikc_id, email__iexact=email, user__isnull=True)
         .select_related("organisation")
     )

@@ -448,3 +448,13 @@ def test_stale_uploads_are_purged(world, import_flow):
     assert importing.stale_imports_purge() == 1
     job.refresh_from_db()
     assert job.status == "cancelled" and not job.file
+
+
+def test_while_saving_the_bar_is_indeterminate(world, import_flow):
+    flow = import_flow()
+    flow.upload("childcare_utf8_bom.csv")
+    job = flow.job()
+    ImportJob.objects.filter(pk=job.pk).update(status="running", progress_total=3, progress_done=3, phase="saving")
+    page = flow.client.get(reverse("ikc_share:import-detail", kwargs={"pk": job.pk})).content.decode()
+    assert '<progress id="job-progress" class="import-progress">' in page
+    assert "in één keer opgeslagen" in page
