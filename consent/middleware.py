@@ -3,7 +3,8 @@
 The magic-link view marks the session (`MAGIC_LINK_SESSION_KEY`). On every other page
 such a session gets a 404, so a person who is also staff gets no staff access through a
 link: staff pages need the password (and, where required, the second factor). The start
-page sends such a visitor to the portal; logging out and the language switch stay open.
+page sends such a visitor to the portal; logging out, the language switch and the public
+letter pages stay open.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from django.urls import reverse
 
 MAGIC_LINK_SESSION_KEY = "ikc_login_method"
 MAGIC_LINK = "magic_link"
-PORTAL_PREFIXES = ("/portal/", "/static/", "/i18n/", "/account/logout/")
+# The portal, its assets, the language switch, logging out, and the public letter pages
+# (anyone holding a letter's unguessable link may read it; the portal links its PDF).
+PORTAL_PREFIXES = ("/portal/", "/static/", "/i18n/", "/account/logout/", "/agreements/letters/")
 
 
 def is_magic_link_session(request) -> bool:

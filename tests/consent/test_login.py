@@ -130,6 +130,18 @@ def test_a_link_session_reaches_the_portal_only(world, staff_parent):
     )
 
 
+def test_a_link_session_opens_the_letter_pdf(world):
+    version = make_version(world)
+    letter = fake_letter(version)
+    path, q = _link(world.user("parent_a"))
+    client = Client()
+    client.post(path, {"sesame": q["sesame"], "next": "/portal/"})
+    response = client.get(reverse("agreements:letter-public-pdf", args=[letter.public_token]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    # ... but not the agreements' staff pages.
+    assert client.get(reverse("agreements:version-letters", args=[version.pk])).status_code == 404
+
+
 def test_logging_out_of_a_link_session_works(world):
     path, q = _link(world.user("parent_a"))
     client = Client()
