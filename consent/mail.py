@@ -5,8 +5,10 @@ language, as text and HTML (ikc_share.mail.send_templated)."""
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlencode
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -14,12 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from sesame.utils import get_token
 
+from agreements.models import AgreementVersion, LegalBasis
 from ikc_share.audit import audit_record
 from ikc_share.mail import send_templated
 from ikc_share.models import Guardian
 
-from . import letters_adapter
-from .models import ConsentRound, ConsentRoundMail, ParentNotice
+from . import letters_adapter, selectors
+from .models import ConsentDecision, ConsentExpiryReminder, ConsentRound, ConsentRoundMail, ParentNotice
 
 User = get_user_model()
 
@@ -166,3 +169,72 @@ def login_link_send(*, email: str) -> int:
                 audit_record(organisation=org, actor=None, action="consent.login_link_sent", target=user)
         sent += 1
     return sent
+
+
+# --- Consent that is about to expire --------------------------------------------------------------
+
+EXPIRY_NOTICE_DAYS = 30
+
+
+def consent_expiry_reminders_send(*, at: datetime.datetime | None = None, days_before: int = EXPIRY_NOTICE_DAYS) -> int:
+    """Remind each guardian once, `days_before` days ahead, that their consent expires
+    (active consent versions with consent_valid_months). Returns how many were sent."""
+    at = at or timezone.now()
+    sent = 0
+    versions = AgreementVersion.objects.filter(
+        status=AgreementVersion.Status.ACTIVE, legal_basis=LegalBasis.CONSENT, consent_valid_months__isnull=False
+    ).select_related("agreement__sending_organisation", "agreement__receiving_organisation")
+    for version in versions:
+        covering = [v.pk for v in selectors.covering_versions(version)]
+        rows = (
+            ConsentDecision.objects.filter(version_id__in=covering, decided_at__lte=at)
+            .select_related("guardian", "child")
+            .order_by("decided_at", "pk")
+        )
+        latest: dict[tuple[int, int], ConsentDecision] = {}
+        for d in rows:
+            latest[(d.child_id, d.guardian_id)] = d
+        for d in latest.values():
+            expires = d.decided_at + relativedelta(months=version.consent_valid_months)
+            if d.state != ConsentDecision.State.GIVEN or not (at < expires <= at + datetime.timedelta(days_before)):
+                continue
+            if d.child.left_on is not None or not d.guardian.email:
+                continue
+            if ConsentExpiryReminder.objects.filter(decision=d).exists():
+                continue
+            sent += int(_expiry_reminder_send(decision=d, version=version, expires=expires))
+    return sent
+
+
+def _expiry_reminder_send(*, decision: ConsentDecision, version: AgreementVersion, expires) -> bool:
+    with transaction.atomic():
+        _reminder, created = ConsentExpiryReminder.objects.get_or_create(decision=decision)
+        if not created:
+            return False
+        guardian, child = decision.guardian, decision.child
+        language = letters_adapter.letter_language(guardian.language)
+        user = _ensure_login(guardian)
+        target = reverse("consent:portal-decide", kwargs={"child_pk": child.pk, "version_pk": version.pk})
+        send_templated(
+            to=[guardian.email],
+            template=f"consent_expiry_{language}",
+            language=language,
+            context={
+                "guardian_first_name": guardian.first_name,
+                "child_first_name": child.first_name,
+                "version": version,
+                "sender": version.agreement.sending_organisation,
+                "receiver": version.agreement.receiving_organisation,
+                "expires": timezone.localdate(expires),
+                "link": magic_link(user=user, next_url=target, language=language),
+                "max_age_days": settings.SESAME_MAX_AGE // 86400,
+            },
+        )
+        audit_record(
+            organisation=child.organisation,
+            actor=None,
+            action="consent.expiry_reminder_sent",
+            target=child,
+            payload={"version": version.pk, "guardian": guardian.pk, "decision": decision.pk},
+        )
+    return True

@@ -227,3 +227,12 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} · {self.child_id} · {self.version}"
+
+
+class ConsentExpiryReminder(models.Model):
+    """That a guardian was reminded, once, that a given consent is about to expire (when the
+    agreement version sets consent_valid_months). The row is claimed before the e-mail is
+    sent, so the daily task never reminds twice."""
+
+    decision = models.OneToOneField(ConsentDecision, on_delete=models.PROTECT, related_name="expiry_reminder")
+    sent_at = models.DateTimeField(default=timezone.now)

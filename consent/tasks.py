@@ -22,3 +22,9 @@ def send_login_link(self, email: str) -> int:
         return mail.login_link_send(email=email)
     except OSError as exc:
         raise self.retry(exc=exc) from exc
+
+
+@shared_task
+def send_expiry_reminders() -> int:
+    """Daily (Celery beat): remind guardians whose consent expires within 30 days."""
+    return mail.consent_expiry_reminders_send()

@@ -224,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ikc_share.tasks.verify_audit_chains",
         "schedule": crontab(hour=2, minute=30),
     },
+    "consent-expiry-reminders-daily": {
+        "task": "consent.tasks.send_expiry_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------

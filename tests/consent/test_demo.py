@@ -27,8 +27,9 @@ def test_demo_round_with_a_mix_of_answers(db):
     assert round_.mails.filter(status="sent").count() >= 10
     assert round_.mails.filter(channel="paper", status="handed_over").exists()
     children = Child.objects.filter(organisation=version.agreement.sending_organisation)
-    states = Counter(s.state for s in consent_state_summaries(children=children, version=version,
-                                                               at=timezone.now()).values())
+    states = Counter(
+        s.state for s in consent_state_summaries(children=children, version=version, at=timezone.now()).values()
+    )
     assert {"given", "refused", "withdrawn", "conflict", "no_answer"} <= set(states), states
     noah = children.get(first_name="Noah")
     summaries = consent_state_summaries(children=[noah], version=version, at=timezone.now())

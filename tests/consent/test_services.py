@@ -429,3 +429,27 @@ def test_objection_only_for_e_and_f(world, version):
             child=world.child_daycare, guardian=_sanne(world), version=version, explanation="", actor=None
         )
     assert not Objection.objects.exists()
+
+
+# --- Consent that expires ----------------------------------------------------------------------------------
+
+
+def test_guardians_are_reminded_once_before_consent_expires(world):
+    v = make_version(world, valid_months=12, title="Verloopt")
+    fake_letter(v)
+    noah = world.child_daycare
+    eleven_months_ago = timezone.now() - timezone.timedelta(days=340)
+    _decide(world, v, _sanne(world), letter=fake_letter(v), decided_at=eleven_months_ago)
+    _decide(world, v, _mark(world), letter=fake_letter(v))  # fresh: expires in a year, no reminder yet
+    assert consent_mail.consent_expiry_reminders_send() == 1
+    (message,) = mail.outbox
+    assert message.to == ["parent_a@example.nl"] and "loopt af" in message.subject and "Noah" in message.body
+    assert consent_mail.consent_expiry_reminders_send() == 0  # once
+    assert _events("consent.expiry_reminder_sent")
+    # Withdrawn consent is not "about to expire".
+    other = make_version(world, valid_months=12, title="Ingetrokken")
+    _decide(world, other, _sanne(world), letter=fake_letter(other), decided_at=eleven_months_ago)
+    services.consent_withdraw(
+        child=noah, guardian=_sanne(world), version=other, channel="portal", actor=None, language="nl"
+    )
+    assert consent_mail.consent_expiry_reminders_send() == 0
