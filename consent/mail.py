@@ -89,12 +89,20 @@ def consent_round_mail_send(*, mail_id: int) -> bool:
             target = reverse("consent:portal-decide", kwargs={"child_pk": kids[0].pk, "version_pk": version.pk})
         else:
             target = reverse("consent:portal-home")
+        kind = round_.kind
+        if (
+            kind == ConsentRound.Kind.REQUEST
+            and version.number > 1
+            and not version.is_material_change
+            and all(selectors.given_categories(child=k, guardian=guardian, version=version) for k in kids)
+        ):
+            kind = "still_valid"  # a small change: their consent still covers it; they get the new letter
         send_templated(
             to=[guardian.email],
             template=f"consent_request_{mail.language}",
             language=mail.language,
             context={
-                "kind": round_.kind,
+                "kind": kind,
                 "guardian_first_name": guardian.first_name,
                 "child_first_names": [k.first_name for k in kids],
                 "version": version,

@@ -119,6 +119,20 @@ def consent_facts(
     return facts
 
 
+def given_categories(*, child: Child, guardian: Guardian, version: AgreementVersion) -> set[int | None]:
+    """Category ids (None = the whole agreement) whose latest decision by this guardian,
+    on a version that still covers `version`, is 'given'."""
+    covering = [v.pk for v in covering_versions(version)]
+    latest: dict[int | None, str] = {}
+    for d in ConsentDecision.objects.filter(child=child, guardian=guardian, version_id__in=covering).order_by(
+        "decided_at", "pk"
+    ):
+        if d.category_id is None:
+            latest = {k: d.state for k in latest}
+        latest[d.category_id] = d.state
+    return {k for k, state in latest.items() if state == ConsentDecision.State.GIVEN}
+
+
 def _sender_id(version: AgreementVersion) -> int:
     return version.agreement.sending_organisation_id
 

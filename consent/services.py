@@ -83,19 +83,6 @@ def _check_consent_basis(version: AgreementVersion) -> None:
         raise ValidationError(_("Voor deze afspraak is geen toestemming nodig: de grondslag is geen toestemming."))
 
 
-def _given_now(*, child: Child, guardian: Guardian, version: AgreementVersion) -> set[int | None]:
-    """Category ids (None = whole) whose latest decision by this guardian is 'given'."""
-    covering = [v.pk for v in selectors.covering_versions(version)]
-    latest: dict[int | None, str] = {}
-    for d in ConsentDecision.objects.filter(child=child, guardian=guardian, version_id__in=covering).order_by(
-        "decided_at", "pk"
-    ):
-        if d.category_id is None:
-            latest = {k: d.state for k in latest}
-        latest[d.category_id] = d.state
-    return {k for k, state in latest.items() if state == ConsentDecision.State.GIVEN}
-
-
 def scan_check(scan: UploadedFile) -> str:
     """PDF or image only, size-limited; returns the SHA-256 of the content."""
     if scan.size > SCAN_MAX_BYTES:
@@ -155,7 +142,7 @@ def consent_decide(
     if decided_at > now + datetime.timedelta(minutes=5):
         raise ValidationError(_("De datum van de beslissing ligt in de toekomst."))
     scan_sha = scan_check(scan) if scan is not None else ""
-    given = _given_now(child=child, guardian=guardian, version=version)
+    given = selectors.given_categories(child=child, guardian=guardian, version=version)
     submission = uuid.uuid4()
     rows = []
     for a in answers:
@@ -244,7 +231,7 @@ def consent_withdraw(
     _check_version_for_child(version=version, child=child)
     _check_consent_basis(version)
     _check_guardian_authority(guardian=guardian, child=child)
-    if not _given_now(child=child, guardian=guardian, version=version):
+    if not selectors.given_categories(child=child, guardian=guardian, version=version):
         raise ValidationError(_("Er is geen toestemming om in te trekken."))
     if channel == ConsentDecision.Channel.STAFF and told_via not in (
         ConsentDecision.ToldVia.IN_PERSON,

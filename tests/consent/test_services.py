@@ -453,3 +453,20 @@ def test_guardians_are_reminded_once_before_consent_expires(world):
         child=noah, guardian=_sanne(world), version=other, channel="portal", actor=None, language="nl"
     )
     assert consent_mail.consent_expiry_reminders_send() == 0
+
+
+def test_after_a_small_change_parents_who_consented_get_the_new_letter(world, django_capture_on_commit_callbacks):
+    v1 = make_version(world, title="Klein gewijzigd")
+    fake_letter(v1)
+    _decide(world, v1, _sanne(world), letter=fake_letter(v1))
+    v2 = make_version(world, agreement=v1.agreement, material=False)
+    fake_letter(v2)
+    from ikc_share.models import Child
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.consent_round_start(
+            version=v2, actor=world.user("director_childcare"), children=Child.objects.filter(pk=world.child_daycare.pk)
+        )
+    by_to = {m.to[0]: m for m in mail.outbox}
+    assert "uw toestemming blijft gelden" in by_to["parent_a@example.nl"].subject
+    assert by_to["parent_b@example.nl"].subject.startswith("Toestemming gevraagd")  # Mark had not answered
