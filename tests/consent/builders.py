@@ -89,10 +89,18 @@ def make_version(
         AgreementItem.objects.create(version=version, category=c, justification=f"Nodig ({c.code}).")
     version.receiving_roles.set(FunctionTitle.objects.filter(organisation=receiver))
     if status in ("active", "superseded"):
+        # Submitted, then approved by both directors, then active (as check_transfer checks).
+        activated = version.activated_at
+        version.submitted_at = activated - datetime.timedelta(days=2)
+        version.save(update_fields=["submitted_at"])
         for org in (sender, receiver):
             director = world.user("director_childcare" if org == world.childcare else "director_school")
             Approval.objects.create(
-                version=version, organisation=org, decided_by=director, decision=Approval.Decision.APPROVED
+                version=version,
+                organisation=org,
+                decided_by=director,
+                decision=Approval.Decision.APPROVED,
+                decided_at=activated - datetime.timedelta(days=1),
             )
     return version
 
