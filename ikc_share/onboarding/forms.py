@@ -16,6 +16,22 @@ from ..models import Location, Membership, Organisation
 from . import columns as column_defs
 from .reading import MAX_BYTES
 
+MAX_ID = 2**63 - 1
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A model choice that turns an id outside the database's range into "not a valid
+    choice" instead of a database error."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            try:
+                if not 0 < int(str(value)) <= MAX_ID:
+                    raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            except (TypeError, ValueError):
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+        return super().to_python(value)
+
 
 class _CrispyForm(forms.Form):
     submit_label = _("Opslaan")
@@ -176,7 +192,7 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     """One choice per field: which column of the file fills it."""
 
-    default_location = forms.ModelChoiceField(
+    default_location = IdChoiceField(
         label=_("Locatie voor rijen zonder locatie"),
         queryset=Location.objects.none(),
         required=False,
@@ -240,7 +256,7 @@ class LeaversForm(forms.Form):
 
 
 class ImportPermissionForm(forms.Form):
-    membership = forms.ModelChoiceField(label=_("Medewerker"), queryset=Membership.objects.none())
+    membership = IdChoiceField(label=_("Medewerker"), queryset=Membership.objects.none())
 
     def __init__(self, *args, memberships, **kwargs):
         super().__init__(*args, **kwargs)

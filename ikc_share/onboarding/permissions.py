@@ -19,6 +19,15 @@ from .. import permissions as core
 from ..models import Ikc, Membership, Organisation
 from .models import ImportJob, ImportPermission, Invitation
 
+MAX_ID = 2**63 - 1
+
+
+def _id(pk: int) -> int:
+    """A URL id outside the database's range is simply not found (never a 500)."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    return pk
+
 
 def is_operator(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
@@ -33,6 +42,11 @@ def require_operator(user) -> None:
 def operator_needs_second_factor(user) -> bool:
     """Where two-factor login is required (production), the operator needs it too."""
     return bool(settings.OTP_REQUIRED_FOR_ROLES) and not user.is_verified()
+
+
+def get_organisation(user, pk: int, *, need: str = core.READ) -> Organisation:
+    """The core's helper (404 for non-members, 403 without `need`), safe for any URL id."""
+    return core.get_organisation(user, _id(pk), need=need)
 
 
 # --- Importing ---------------------------------------------------------------------------------
@@ -52,7 +66,7 @@ def can_import(user, organisation: Organisation) -> bool:
 
 
 def get_import_organisation(user, pk: int) -> Organisation:
-    organisation = core.get_organisation(user, pk)  # 404 for non-members
+    organisation = core.get_organisation(user, _id(pk))  # 404 for non-members
     if not can_import(user, organisation):
         raise PermissionDenied
     return organisation
@@ -61,7 +75,7 @@ def get_import_organisation(user, pk: int) -> Organisation:
 def get_import_job(user, pk: int) -> ImportJob:
     job = (
         ImportJob.objects.select_related("organisation", "default_location")
-        .filter(pk=pk, organisation__in=core.organisations_for(user, core.READ))
+        .filter(pk=_id(pk), organisation__in=core.organisations_for(user, core.READ))
         .first()
     )
     if job is None:
@@ -86,7 +100,7 @@ def get_leavers_job(user, pk: int) -> ImportJob:
 def get_import_permission(user, pk: int) -> ImportPermission:
     grant = (
         ImportPermission.objects.select_related("membership__organisation", "membership__user")
-        .filter(pk=pk, membership__organisation__in=core.organisations_for(user, core.READ))
+        .filter(pk=_id(pk), membership__organisation__in=core.organisations_for(user, core.READ))
         .first()
     )
     if grant is None:
@@ -102,7 +116,7 @@ def get_import_permission(user, pk: int) -> ImportPermission:
 def get_invitation(user, pk: int, *, need: str = core.MANAGE) -> Invitation:
     invitation = (
         Invitation.objects.select_related("organisation", "user", "membership")
-        .filter(pk=pk, organisation__in=core.organisations_for(user, core.READ))
+        .filter(pk=_id(pk), organisation__in=core.organisations_for(user, core.READ))
         .first()
     )
     if invitation is None:
@@ -116,7 +130,7 @@ def get_operator_invitation(user, pk: int) -> Invitation:
     require_operator(user)
     invitation = (
         Invitation.objects.select_related("organisation", "user", "membership")
-        .filter(pk=pk, kind=Invitation.Kind.MEMBER, membership__role=Membership.Role.DIRECTOR)
+        .filter(pk=_id(pk), kind=Invitation.Kind.MEMBER, membership__role=Membership.Role.DIRECTOR)
         .first()
     )
     if invitation is None:
@@ -126,7 +140,7 @@ def get_operator_invitation(user, pk: int) -> Invitation:
 
 def get_operator_organisation(user, pk: int) -> Organisation:
     require_operator(user)
-    organisation = Organisation.objects.select_related("ikc").filter(pk=pk).first()
+    organisation = Organisation.objects.select_related("ikc").filter(pk=_id(pk)).first()
     if organisation is None:
         raise Http404
     return organisation
@@ -134,7 +148,7 @@ def get_operator_organisation(user, pk: int) -> Organisation:
 
 def get_operator_ikc(user, pk: int):
     require_operator(user)
-    ikc = Ikc.objects.prefetch_related("organisations__locations").filter(pk=pk).first()
+    ikc = Ikc.objects.prefetch_related("organisations__locations").filter(pk=_id(pk)).first()
     if ikc is None:
         raise Http404
     return ikc

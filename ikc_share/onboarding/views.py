@@ -224,7 +224,7 @@ def _revoke(request: HttpRequest, invitation: Invitation) -> None:
 @require_GET
 @login_required
 def invitation_list(request: HttpRequest, org_pk: int) -> HttpResponse:
-    organisation = core_permissions.get_organisation(request.user, org_pk, need=core_permissions.AUDIT)
+    organisation = permissions.get_organisation(request.user, org_pk, need=core_permissions.AUDIT)
     can_manage = core_permissions.has_org_perm(request.user, organisation, core_permissions.MANAGE)
     paginator = Paginator(selectors.invitations_of(organisation), 50)
     return render(
@@ -258,7 +258,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def parents_invite(request: HttpRequest, org_pk: int) -> HttpResponse:
-    organisation = core_permissions.get_organisation(request.user, org_pk, need=core_permissions.MANAGE)
+    organisation = permissions.get_organisation(request.user, org_pk, need=core_permissions.MANAGE)
     result = invitations.parents_invite(organisation=organisation, actor=request.user)
     messages.success(
         request,
@@ -517,7 +517,7 @@ def import_leavers(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_access(request: HttpRequest, org_pk: int) -> HttpResponse:
-    organisation = core_permissions.get_organisation(request.user, org_pk, need=core_permissions.MANAGE)
+    organisation = permissions.get_organisation(request.user, org_pk, need=core_permissions.MANAGE)
     form = ImportPermissionForm(
         request.POST or None, memberships=selectors.staff_without_import_permission(organisation)
     )
