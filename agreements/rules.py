@@ -849,6 +849,10 @@ def approved_by_both(version: AgreementVersion, *, at: datetime.datetime | None 
 
 @dataclass
 class Verdict:
+    """allowed: the whole transfer may go ahead. per_category: code → (allowed, sentences).
+    reasons: when refused, every sentence saying why; when allowed, one sentence saying on
+    what it rests. codes: the stable codes of what refused (for tests and statistics)."""
+
     allowed: bool
     per_category: dict[str, tuple[bool, list[str]]]
     reasons: list[str]
