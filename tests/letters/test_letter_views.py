@@ -228,3 +228,13 @@ def test_agreement_detail_page_includes_the_panel(world, login, version_factory)
     )
     assert reverse("agreements:letter-public", kwargs={"token": letter.public_token}) in html
     assert reverse("agreements:version-letters", kwargs={"version_pk": version.pk}) in html
+
+
+def test_page_offers_the_pdf_when_the_stored_html_is_gone(client, version_factory):
+    from django.core.files.storage import default_storage
+
+    letter = letters.letter_generic_ensure(version=version_factory(), language="nl")
+    default_storage.delete(letters.letter_html_name(letter))
+    response = client.get(reverse("agreements:letter-public", kwargs={"token": letter.public_token}))
+    assert response.status_code == 200
+    assert "Download de PDF" in response.content.decode()
