@@ -10,6 +10,35 @@ from django.utils.translation import gettext_lazy as _
 from .models import FunctionTitle, Location, Membership, Organisation
 
 
+DB_INT_MAX = 2**63 - 1
+
+
+def _in_db_range(value) -> bool:
+    try:
+        return -DB_INT_MAX <= int(str(value)) <= DB_INT_MAX
+    except (TypeError, ValueError):
+        return True  # not a number: Django's own validation reports it
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """An id beyond the database's integer range is an invalid choice, not a crash."""
+
+    def to_python(self, value):
+        if not _in_db_range(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else [value]:
+            if not _in_db_range(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
 class _CrispyForm(forms.Form):
     submit_label = _("Opslaan")
 
@@ -31,8 +60,8 @@ class MembershipInviteForm(MembershipFieldsMixin, _CrispyForm):
     last_name = forms.CharField(label=_("Achternaam"), max_length=100)
     email = forms.EmailField(label=_("E-mailadres"))
     role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
-    function_title = forms.ModelChoiceField(label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False)
-    locations = forms.ModelMultipleChoiceField(
+    function_title = BoundedModelChoiceField(label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False)
+    locations = BoundedModelMultipleChoiceField(
         label=_("Locaties"), queryset=Location.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("Geen keuze = alle locaties."),
     )
@@ -44,8 +73,8 @@ class MembershipInviteForm(MembershipFieldsMixin, _CrispyForm):
 
 class MembershipEditForm(MembershipFieldsMixin, _CrispyForm):
     role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
-    function_title = forms.ModelChoiceField(label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False)
-    locations = forms.ModelMultipleChoiceField(
+    function_title = BoundedModelChoiceField(label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False)
+    locations = BoundedModelMultipleChoiceField(
         label=_("Locaties"), queryset=Location.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("Geen keuze = alle locaties."),
     )
@@ -65,7 +94,7 @@ class FunctionTitleForm(_CrispyForm):
 
 class ChildFilterForm(forms.Form):
     q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
-    location = forms.ModelChoiceField(label=_("Locatie"), queryset=Location.objects.none(), required=False)
+    location = BoundedModelChoiceField(label=_("Locatie"), queryset=Location.objects.none(), required=False)
     group = forms.CharField(label=_("Groep"), required=False, max_length=60)
 
     def __init__(self, *args, locations, **kwargs):

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "ikc_share.middleware.OutOfRangeIdMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -221,3 +221,9 @@ def test_django_admin_is_for_superusers_only(world, client):
     assert client.get("/admin/").status_code == 302  # sent to the admin login
     client.force_login(UserFactory(username="operator1", is_staff=True, is_superuser=True))
     assert client.get("/admin/").status_code == 200
+
+
+def test_ids_beyond_the_database_range_are_not_found(world, login):
+    client = login(world.user("director_childcare"))
+    assert client.get("/children/99999999999999999999999/").status_code == 404
+    assert client.post("/memberships/99999999999999999999999/deactivate/").status_code == 404
