@@ -7,6 +7,7 @@ Module layout (imports flow downwards, no cycles):
     urls → views → services ─┬→ invitations → tasks → delivery, importing
                              └→ ikc_share.services (core) → invitations
     importing → rules, reading, columns, selectors → models
+    permissions (who may) ← views; the core's permissions.py underneath
 
 `invitations.py` holds the invitation services apart from `services.py` because the
 core's `membership_invite` creates its invitation there; `delivery.py` (e-mail) and
