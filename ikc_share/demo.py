@@ -120,6 +120,16 @@ def seed() -> DemoContext:
     orgs = {"childcare": childcare, "school": school}
     locs = {"daycare": daycare, "bso": bso, "school": school_location}
 
+    # The operator (superuser) sets up IKCs at /operator/; the app's own pages grant them nothing.
+    operator, created = User.objects.get_or_create(
+        username="beheer", defaults={"first_name": "Beheerder", "last_name": "ikc-share",
+                                     "email": "beheer@ikc-share.example.nl", "is_staff": True, "is_superuser": True},
+    )
+    if created:
+        operator.set_password(DEMO_PASSWORD)
+        operator.save(update_fields=["password"])
+    ctx.users["beheer"] = operator
+
     for key, titles in EXTRA_TITLES.items():
         for title in titles:
             FunctionTitle.objects.get_or_create(organisation=orgs[key], name=title)

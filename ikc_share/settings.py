@@ -177,6 +177,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Uploaded and generated files are private: stored through the storage API outside any
 # public URL and served only by permission-checked views.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+if TESTING and "PRIVATE_MEDIA_ROOT" not in os.environ:
+    import tempfile
+
+    PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ikc-test-private-"))
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -221,6 +225,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "purge-stale-imports-daily": {
+        "task": "ikc_share.onboarding.tasks.purge_stale_imports",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "verify-audit-chains-nightly": {
         "task": "ikc_share.tasks.verify_audit_chains",
         "schedule": crontab(hour=2, minute=30),

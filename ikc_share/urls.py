@@ -9,7 +9,6 @@ core_patterns = [
     path("healthz", views.healthz, name="healthz"),
     path("account/login/", views.LoginView.as_view(), name="login"),
     path("account/logout/", views.auth_views.LogoutView.as_view(), name="logout"),
-    path("account/set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
     path("account/two-factor/setup/", views.otp_setup, name="otp-setup"),
     path("account/two-factor/verify/", views.otp_verify, name="otp-verify"),
     path("organisations/<int:org_pk>/children/", views.organisation_children, name="organisation-children"),

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +22,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import permissions, selectors, services
+from .onboarding import permissions as onboarding_permissions
 from .forms import ChildFilterForm, FunctionTitleForm, MembershipEditForm, MembershipInviteForm, OtpTokenForm
 from .models import Guardianship
 
@@ -52,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "ikc_share/home.html", {
         "memberships": memberships,
         "parent_children": parent_children,
+        "is_operator": onboarding_permissions.is_operator(request.user),
     })
 
 
@@ -212,18 +214,6 @@ def organisation_audit(request: HttpRequest, org_pk: int) -> HttpResponse:
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
-
-
-class SetPasswordView(auth_views.PasswordResetConfirmView):
-    """The invitation link: a new member chooses a password (single use, expires)."""
-
-    template_name = "registration/set_password.html"
-    success_url = reverse_lazy("ikc_share:login")
-    post_reset_login = False
-
-    def form_valid(self, form):
-        messages.success(self.request, _("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
-        return super().form_valid(form)
 
 
 def _safe_next(request: HttpRequest) -> str:

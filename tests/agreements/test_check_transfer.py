@@ -11,14 +11,21 @@ from django.utils import formats, timezone, translation
 from agreements import rules, services
 from agreements.models import AgreementVersion, Approval
 from tests.agreements.helpers import activate, category, make_active, make_awaiting, vve_spec
+from tests.consent.builders import decide, guardian, inform_all
 
 AMS = ZoneInfo("Europe/Amsterdam")
 VVE = ["vve_programme", "vve_duration"]
 
 
+def informed(world, version: AgreementVersion) -> AgreementVersion:
+    """Parents must be informed of a version, whatever its basis (consent/notice rules)."""
+    inform_all(version, world.child_daycare, at=timezone.now() - datetime.timedelta(days=1))
+    return version
+
+
 @pytest.fixture
 def vve(world) -> AgreementVersion:
-    return make_active(world, title="VVE", spec_maker=vve_spec)
+    return informed(world, make_active(world, title="VVE", spec_maker=vve_spec))
 
 
 def _check(world, version, **kw):
@@ -161,18 +168,43 @@ def test_category_outside_the_agreement_is_refused_per_category(world, vve):
     assert verdict.reasons == ["Niet alle gekozen gegevens mogen worden gedeeld; zie per categorie."]
 
 
-def test_consent_cannot_be_checked_yet(world):
-    version = make_active(world)  # development line under consent
+def test_parents_must_be_informed_whatever_the_basis(world):
+    version = make_active(world, title="VVE", spec_maker=vve_spec)  # legal duty: no consent, but a notice
+    verdict = _check(world, version)
+    assert not verdict.allowed and "parents" in verdict.codes
+    assert verdict.per_category["vve_programme"] == (
+        False,
+        [
+            "Sanne is nog niet geïnformeerd over versie 1 van deze afspraak.",
+            "Mark is nog niet geïnformeerd over versie 1 van deze afspraak.",
+        ],
+    )
+
+
+def test_consent_decides_per_category_under_consent(world):
+    version = informed(world, make_active(world))  # development line under consent, policy "one"
     verdict = _check(world, version, categories=["development_language"])
     assert not verdict.allowed
     assert verdict.per_category["development_language"] == (
         False,
-        [
-            "Of de ouders toestemming hebben gegeven, kan nog niet worden gecontroleerd. Daarom is deze "
-            "overdracht nog niet toegestaan."
-        ],
+        ["Geen toestemming voor de categorie Ontwikkeling: taal"],
     )
-    assert "consent_unchecked" in verdict.codes
+    sanne = guardian(world, world.child_daycare, "Sanne")
+    mark = guardian(world, world.child_daycare, "Mark")
+    given_at = version.activated_at + datetime.timedelta(seconds=1)
+    withdrawn_at = version.activated_at + datetime.timedelta(seconds=3)
+    decide(version, world.child_daycare, sanne, "given", at=given_at)
+    assert _check(world, version, categories=["development_language"], at=given_at).allowed
+    decide(version, world.child_daycare, mark, "given", at=given_at)
+    decide(version, world.child_daycare, mark, "withdrawn", at=withdrawn_at)
+    verdict = _check(world, version, categories=["development_language"], at=withdrawn_at)
+    day = formats.date_format(withdrawn_at.astimezone(AMS).date(), "j F Y")
+    assert not verdict.allowed and "parents" in verdict.codes
+    assert verdict.per_category["development_language"] == (False, [f"Toestemming ingetrokken door Mark op {day}"])
+    # Counted when decided at or before `at`: just before the withdrawal it was allowed.
+    assert _check(
+        world, version, categories=["development_language"], at=withdrawn_at - datetime.timedelta(seconds=1)
+    ).allowed
 
 
 def test_a_draft_or_half_approved_version_is_not_active(world):
@@ -208,7 +240,7 @@ def test_an_approval_that_was_returned_later_does_not_count(world, vve):
 def test_superseded_version_is_refused_after_but_allowed_before(world, vve):
     before = timezone.now()
     new = services.agreement_amend(agreement=vve.agreement, actor=world.user("director_school"))
-    new = activate(world, new)
+    new = informed(world, activate(world, new))
     vve.refresh_from_db()
     assert vve.status == "superseded"
     verdict = _check(world, vve)

@@ -12,9 +12,6 @@ ROUTES = {
     "ikc_share:healthz": Route(expect=everyone(200), anonymous=200),
     "ikc_share:login": Route(expect=everyone(302), anonymous=200),  # signed in: redirected home
     "ikc_share:logout": Route(method="post", expect=everyone(302), anonymous=302),
-    "ikc_share:set-password": Route(
-        kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}, expect=everyone(200), anonymous=200
-    ),
     "ikc_share:otp-setup": Route(expect=everyone(200)),
     "ikc_share:otp-verify": Route(expect=everyone(302)),  # no device yet: sent to setup
     "ikc_share:organisation-children": Route(
