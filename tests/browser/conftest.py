@@ -52,6 +52,7 @@ def page_for(browser, live_server):
     def _make(width: int = 1280, height: int = 900):
         context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL")
         page = context.new_page()
+        page.set_default_timeout(10_000)
         page.outside_requests = []
         host = urlparse(live_server.url).netloc
 
