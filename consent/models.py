@@ -236,3 +236,6 @@ class ConsentExpiryReminder(models.Model):
 
     decision = models.OneToOneField(ConsentDecision, on_delete=models.PROTECT, related_name="expiry_reminder")
     sent_at = models.DateTimeField(default=timezone.now)
+
+
+from .rights import *  # noqa: E402,F401,F403

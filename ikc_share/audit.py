@@ -9,6 +9,14 @@ It is stored in the row, so a verifier can (1) recompute the hash of the stored 
 (2) rebuild the text from the row's columns and compare, and (3) compare the stored
 previous hash with the previous row's hash. On PostgreSQL all three are one set-based
 query (sha256() and lag()); elsewhere the rows are streamed through Python.
+
+Search keys: `child_ref`, `guardian_ref`, `version_ref`, `agreement_ref` and `transfer_ref`
+are copies of ids for the audit browser's indexed filters. They are NOT in the hashed text
+(the canonical form stays as it is); `audit_record` fills each from the payload's key
+("child", "guardian", "version", "agreement", "transfer") when it holds one integer, else
+from the target when the target is of that model, else NULL (`refs_for`). The verifier
+recomputes them from the row's own payload and target and reports a row whose keys differ
+("search keys differ from the payload"), so a filter can never hide or invent an event.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +74,35 @@ def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# column -> (payload key, target model label)
+REF_KEYS: dict[str, tuple[str, str]] = {
+    "child_ref": ("child", "ikc_share.child"),
+    "guardian_ref": ("guardian", "ikc_share.guardian"),
+    "version_ref": ("version", "agreements.agreementversion"),
+    "agreement_ref": ("agreement", "agreements.agreement"),
+    "transfer_ref": ("transfer", "agreements.transfer"),
+}
+# Read from the canonical payload TEXT (sorted keys, no spaces, flat values), the same way in
+# Python and in SQL: a top-level key followed by an integer of at most 18 characters. Inside
+# a JSON string every quote is escaped, so a value can never look like a key.
+_REF_PATTERNS = {key: re.compile(f'"{key}":(-?[0-9]+)[,}}]') for key, _label in REF_KEYS.values()}
+_TARGET_ID = re.compile(r"[0-9]{1,18}")
+
+
+def refs_for(*, target_type: str, target_id: str, payload: str) -> dict[str, int | None]:
+    """The search keys of one event from its canonical payload text and target (module doc)."""
+    refs: dict[str, int | None] = {}
+    for column, (key, label) in REF_KEYS.items():
+        found = _REF_PATTERNS[key].search(payload) if f'"{key}":' in payload else None
+        if found and len(found.group(1)) <= 18:
+            refs[column] = int(found.group(1))
+        elif target_type == label and _TARGET_ID.fullmatch(target_id):
+            refs[column] = int(target_id)
+        else:
+            refs[column] = None
+    return refs
+
+
 def audit_record(
     *, organisation: Organisation | None, actor: Any | None, action: str, target: Any | None = None,
     payload: dict[str, Any] | None = None, at: datetime.datetime | None = None,
@@ -92,6 +130,7 @@ def audit_record(
             chain=chain, seq=seq, organisation=organisation, at=at, actor_id=actor_id, action=action,
             target_type=target_type, target_id=target_id, payload=body, canonical=text,
             prev_hash=head.hash, hash=digest,
+            **refs_for(target_type=target_type, target_id=target_id, payload=body),
         )
         AuditChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=digest)
     return event
@@ -138,12 +177,31 @@ SELECT chain, seq, reason FROM (
         THEN 'previous hash does not match the previous event'
       WHEN e.seq <> coalesce(lag(e.seq) OVER w, 0) + 1
         THEN 'sequence gap (an event is missing)'
+      {ref_checks}
     END AS reason
   FROM {table} e
   {where}
   WINDOW w AS (PARTITION BY e.chain ORDER BY e.seq)
 ) checked WHERE reason IS NOT NULL ORDER BY chain, seq LIMIT 1000
 """
+
+
+def _pg_ref_check(column: str, key: str, label: str) -> str:
+    """SQL for `refs_for`: the same pattern on the payload text, the same target rule."""
+    match = f"substring(e.payload from '\"{key}\":(-?[0-9]+)[,}}]')"
+    from_payload = (
+        f"CASE WHEN position('\"{key}\":' in e.payload) > 0 AND length({match}) <= 18 THEN {match}::bigint END"
+    )
+    from_target = (
+        f"CASE WHEN e.target_type = '{label}' AND e.target_id ~ '^[0-9]{{1,18}}$' THEN e.target_id::bigint END"
+    )
+    return f"WHEN e.{column} IS DISTINCT FROM coalesce({from_payload}, {from_target})"
+
+
+_PG_REF_CHECKS = "\n      ".join(
+    f"{_pg_ref_check(column, key, label)} THEN 'search keys differ from the payload'"
+    for column, (key, label) in REF_KEYS.items()
+)
 
 
 def verify_chains(*, chains: list[str] | None = None) -> VerifyResult:
@@ -161,7 +219,7 @@ def verify_chains(*, chains: list[str] | None = None) -> VerifyResult:
         if chains is not None:
             where, params = "WHERE e.chain = ANY(%s)", [list(chains)]
         with connection.cursor() as cur:
-            cur.execute(_PG_VERIFY_SQL.format(table=table, where=where), params)
+            cur.execute(_PG_VERIFY_SQL.format(table=table, where=where, ref_checks=_PG_REF_CHECKS), params)
             result.problems.extend(ChainProblem(c, s, r) for c, s, r in cur.fetchall())
             cur.execute(
                 f"SELECT chain, count(*), max(seq) FROM {table} "
@@ -176,12 +234,12 @@ def verify_chains(*, chains: list[str] | None = None) -> VerifyResult:
         stats = {}
         qs = AuditEvent.objects.order_by("chain", "seq").values_list(
             "chain", "seq", "at", "actor_id", "action", "target_type", "target_id", "payload",
-            "canonical", "prev_hash", "hash",
+            "canonical", "prev_hash", "hash", *REF_KEYS,
         )
         if chains is not None:
             qs = qs.filter(chain__in=chains)
         prev_chain, prev_hash, prev_seq = None, "", 0
-        for chain, seq, at, actor_id, action, ttype, tid, payload, text, prev, digest in qs.iterator(2000):
+        for chain, seq, at, actor_id, action, ttype, tid, payload, text, prev, digest, *refs in qs.iterator(2000):
             if chain != prev_chain:
                 prev_chain, prev_hash, prev_seq = chain, "", 0
             result.events += 1
@@ -199,6 +257,8 @@ def verify_chains(*, chains: list[str] | None = None) -> VerifyResult:
                 reason = "previous hash does not match the previous event"
             elif seq != prev_seq + 1:
                 reason = "sequence gap (an event is missing)"
+            elif tuple(refs) != tuple(refs_for(target_type=ttype, target_id=tid, payload=payload).values()):
+                reason = "search keys differ from the payload"
             if reason:
                 result.problems.append(ChainProblem(chain, seq, reason))
             prev_hash, prev_seq = digest, seq

@@ -334,6 +334,13 @@ class AuditEvent(models.Model):
     canonical = models.TextField()
     prev_hash = models.CharField(max_length=64, blank=True, default="")
     hash = models.CharField(max_length=64)
+    # Search keys for the audit browser, copied by audit_record from the payload's ids (or
+    # the target): NOT part of the hashed text; the verifier checks they match the payload.
+    child_ref = models.BigIntegerField(null=True, blank=True)
+    guardian_ref = models.BigIntegerField(null=True, blank=True)
+    version_ref = models.BigIntegerField(null=True, blank=True)
+    agreement_ref = models.BigIntegerField(null=True, blank=True)
+    transfer_ref = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
@@ -343,6 +350,29 @@ class AuditEvent(models.Model):
             models.Index(fields=["organisation", "-at", "-id"], name="audit_org_at_idx"),
             models.Index(fields=["organisation", "action", "-id"], name="audit_org_action_idx"),
             models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            # The audit browser: newest first per organisation, keyset on id, one index per filter.
+            models.Index(fields=["organisation", "-id"], name="audit_org_id_idx"),
+            models.Index(fields=["organisation", "actor", "-id"], name="audit_org_actor_idx"),
+            models.Index(
+                fields=["organisation", "child_ref", "-id"], name="audit_org_child_idx",
+                condition=Q(child_ref__isnull=False),
+            ),
+            models.Index(
+                fields=["organisation", "guardian_ref", "-id"], name="audit_org_guardian_idx",
+                condition=Q(guardian_ref__isnull=False),
+            ),
+            models.Index(
+                fields=["organisation", "version_ref", "-id"], name="audit_org_version_idx",
+                condition=Q(version_ref__isnull=False),
+            ),
+            models.Index(
+                fields=["organisation", "agreement_ref", "-id"], name="audit_org_agreement_idx",
+                condition=Q(agreement_ref__isnull=False),
+            ),
+            models.Index(
+                fields=["organisation", "transfer_ref", "-id"], name="audit_org_transfer_idx",
+                condition=Q(transfer_ref__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -364,4 +394,5 @@ class AuditVerification(models.Model):
         ordering = ["-started_at"]
 
 
+from .accountability.models import *  # noqa: E402,F401,F403
 from .onboarding.models import *  # noqa: E402,F401,F403
