@@ -49,20 +49,98 @@ EXTRA_TITLES = {
 }
 
 FIRST_NAMES = [
-    "Noah", "Emma", "Sem", "Julia", "Liam", "Mila", "Luuk", "Tess", "Daan", "Sophie", "Finn", "Zoë",
-    "Levi", "Sara", "Milan", "Nora", "Jesse", "Evi", "Bram", "Lotte", "Mees", "Yara", "Adam", "Noor",
-    "Thijs", "Lieke", "Ryan", "Fenna", "Ilyas", "Saar", "Jayden", "Amira", "Ties", "Fleur", "Gijs",
-    "Roos", "Mohammed", "Isa", "Lars", "Hanna",
+    "Noah",
+    "Emma",
+    "Sem",
+    "Julia",
+    "Liam",
+    "Mila",
+    "Luuk",
+    "Tess",
+    "Daan",
+    "Sophie",
+    "Finn",
+    "Zoë",
+    "Levi",
+    "Sara",
+    "Milan",
+    "Nora",
+    "Jesse",
+    "Evi",
+    "Bram",
+    "Lotte",
+    "Mees",
+    "Yara",
+    "Adam",
+    "Noor",
+    "Thijs",
+    "Lieke",
+    "Ryan",
+    "Fenna",
+    "Ilyas",
+    "Saar",
+    "Jayden",
+    "Amira",
+    "Ties",
+    "Fleur",
+    "Gijs",
+    "Roos",
+    "Mohammed",
+    "Isa",
+    "Lars",
+    "Hanna",
 ]
 SURNAMES = [
-    ("", "Jansen"), ("de", "Boer"), ("", "Bos"), ("van", "Dijk"), ("", "Visser"), ("", "Smit"),
-    ("", "Meijer"), ("van der", "Meer"), ("", "Mulder"), ("de", "Groot"), ("", "Bakker"), ("", "Hendriks"),
-    ("van", "Leeuwen"), ("", "Dekker"), ("", "Brouwer"), ("de", "Jong"), ("", "Yilmaz"), ("el", "Idrissi"),
-    ("", "Kramer"), ("van den", "Berg"), ("", "Vos"), ("", "Peters"), ("", "Koster"), ("", "Willems"),
+    ("", "Jansen"),
+    ("de", "Boer"),
+    ("", "Bos"),
+    ("van", "Dijk"),
+    ("", "Visser"),
+    ("", "Smit"),
+    ("", "Meijer"),
+    ("van der", "Meer"),
+    ("", "Mulder"),
+    ("de", "Groot"),
+    ("", "Bakker"),
+    ("", "Hendriks"),
+    ("van", "Leeuwen"),
+    ("", "Dekker"),
+    ("", "Brouwer"),
+    ("de", "Jong"),
+    ("", "Yilmaz"),
+    ("el", "Idrissi"),
+    ("", "Kramer"),
+    ("van den", "Berg"),
+    ("", "Vos"),
+    ("", "Peters"),
+    ("", "Koster"),
+    ("", "Willems"),
 ]
 PARENT_FIRST = [
-    "Sanne", "Mark", "Linda", "Erik", "Anouk", "Bas", "Femke", "Joost", "Iris", "Ruben", "Marieke", "Dennis",
-    "Esther", "Kevin", "Naima", "Youssef", "Eline", "Stijn", "Laura", "Rik", "Samira", "Thomas", "Kim", "Pieter",
+    "Sanne",
+    "Mark",
+    "Linda",
+    "Erik",
+    "Anouk",
+    "Bas",
+    "Femke",
+    "Joost",
+    "Iris",
+    "Ruben",
+    "Marieke",
+    "Dennis",
+    "Esther",
+    "Kevin",
+    "Naima",
+    "Youssef",
+    "Eline",
+    "Stijn",
+    "Laura",
+    "Rik",
+    "Samira",
+    "Thomas",
+    "Kim",
+    "Pieter",
 ]
 
 
@@ -96,14 +174,25 @@ def seed() -> DemoContext:
         return existing or services.organisation_create(ikc=ikc, name=name, kind=kind, **fields)
 
     childcare = org(
-        "Kinderopvang De Regenboog", "childcare", kvk_number="61234567", address="Regenbooglaan 12",
-        postal_code="3817 AB", city="Amersfoort", privacy_email="privacy@kinderopvang-regenboog.example.nl",
+        "Kinderopvang De Regenboog",
+        "childcare",
+        kvk_number="61234567",
+        address="Regenbooglaan 12",
+        postal_code="3817 AB",
+        city="Amersfoort",
+        privacy_email="privacy@kinderopvang-regenboog.example.nl",
         privacy_officer_name="Henk Mulder",
     )
     school = org(
-        "Stichting Openbaar Primair Onderwijs Eemland", "school", brin_number="41234", kvk_number="41189765",
-        address="Stadsring 80", postal_code="3811 HR", city="Amersfoort",
-        privacy_email="fg@spo-eemland.example.nl", privacy_officer_name="Priya Ramdin",
+        "Stichting Openbaar Primair Onderwijs Eemland",
+        "school",
+        brin_number="41234",
+        kvk_number="41189765",
+        address="Stadsring 80",
+        postal_code="3811 HR",
+        city="Amersfoort",
+        privacy_email="fg@spo-eemland.example.nl",
+        privacy_officer_name="Priya Ramdin",
     )
 
     def loc(organisation: Organisation, name: str, kind: str, code: str) -> Location:
@@ -115,15 +204,22 @@ def seed() -> DemoContext:
     daycare = loc(childcare, "Kinderdagverblijf De Regenboog", "daycare", "LRK 183746529")
     bso = loc(childcare, "BSO De Regenboog", "bso", "LRK 294857361")
     school_location = loc(school, "OBS De Regenboog", "school", "BRIN 12AB00")
-    ctx = DemoContext(ikc=ikc, childcare=childcare, school=school, daycare=daycare, bso=bso,
-                      school_location=school_location)
+    ctx = DemoContext(
+        ikc=ikc, childcare=childcare, school=school, daycare=daycare, bso=bso, school_location=school_location
+    )
     orgs = {"childcare": childcare, "school": school}
     locs = {"daycare": daycare, "bso": bso, "school": school_location}
 
     # The operator (superuser) sets up IKCs at /operator/; the app's own pages grant them nothing.
     operator, created = User.objects.get_or_create(
-        username="beheer", defaults={"first_name": "Beheerder", "last_name": "ikc-share",
-                                     "email": "beheer@ikc-share.example.nl", "is_staff": True, "is_superuser": True},
+        username="beheer",
+        defaults={
+            "first_name": "Beheerder",
+            "last_name": "ikc-share",
+            "email": "beheer@ikc-share.example.nl",
+            "is_staff": True,
+            "is_superuser": True,
+        },
     )
     if created:
         operator.set_password(DEMO_PASSWORD)
@@ -140,8 +236,14 @@ def seed() -> DemoContext:
         function_title, _ = FunctionTitle.objects.get_or_create(organisation=organisation, name=title)
         if not Membership.objects.filter(user=user, organisation=organisation).exists():
             services.membership_invite(
-                organisation=organisation, actor=None, email=user.email, first_name=first, last_name=last,
-                role=role, function_title=function_title, locations=[locs[k] for k in loc_keys],
+                organisation=organisation,
+                actor=None,
+                email=user.email,
+                first_name=first,
+                last_name=last,
+                role=role,
+                function_title=function_title,
+                locations=[locs[k] for k in loc_keys],
             )
 
     # --- Families -------------------------------------------------------------------
@@ -159,15 +261,22 @@ def seed() -> DemoContext:
                 ext = f"{'KO' if organisation == childcare else 'LL'}-{fam_index:02d}{child_index}"
                 years = Child(date_of_birth=dob).age_on(today)
                 group = (
-                    _school_group(years) if placement == "school"
-                    else ("BSO Onderbouw" if years < 8 else "BSO Bovenbouw") if placement == "bso"
+                    _school_group(years)
+                    if placement == "school"
+                    else ("BSO Onderbouw" if years < 8 else "BSO Bovenbouw")
+                    if placement == "bso"
                     else ("Rupsjes" if years < 2 else "Vlinders")
                 )
                 child, created = Child.objects.get_or_create(
-                    organisation=organisation, external_id=ext,
+                    organisation=organisation,
+                    external_id=ext,
                     defaults=dict(
-                        location=location, group_name=group, first_name=first, name_prefix=family["prefix"],
-                        last_name=family["surname"], date_of_birth=dob,
+                        location=location,
+                        group_name=group,
+                        first_name=first,
+                        name_prefix=family["prefix"],
+                        last_name=family["surname"],
+                        date_of_birth=dob,
                         vve_programme=vve[0] if vve and placement in ("daycare", "school") else "",
                         vve_months=vve[1] if vve and placement in ("daycare", "school") else None,
                         started_on=today - datetime.timedelta(days=200 + 30 * child_index),
@@ -181,9 +290,9 @@ def seed() -> DemoContext:
                     ]
                 for guardian, authority in guardians_by_org[org_key]:
                     Guardianship.objects.get_or_create(
-                        guardian=guardian, child=child,
-                        defaults={"has_parental_authority": authority,
-                                  "relation": "parent" if authority else "carer"},
+                        guardian=guardian,
+                        child=child,
+                        defaults={"has_parental_authority": authority, "relation": "parent" if authority else "carer"},
                     )
     return ctx
 
@@ -194,9 +303,17 @@ def _guardian(organisation: Organisation, fam: int, index: int, g: dict) -> Guar
     if g["email"]:
         user = g.get("user") or _user(g["email"], g["first"], g["last"], g["email"])
     guardian, _ = Guardian.objects.get_or_create(
-        organisation=organisation, external_id=ext,
-        defaults=dict(first_name=g["first"], name_prefix=g["prefix"], last_name=g["last"], email=g["email"],
-                      phone=g["phone"], language=g.get("language", "nl"), user=user),
+        organisation=organisation,
+        external_id=ext,
+        defaults=dict(
+            first_name=g["first"],
+            name_prefix=g["prefix"],
+            last_name=g["last"],
+            email=g["email"],
+            phone=g["phone"],
+            language=g.get("language", "nl"),
+            user=user,
+        ),
     )
     return guardian
 
@@ -206,42 +323,90 @@ def _families(rng: random.Random) -> list[dict]:
     organisation."""
     tom = User.objects.get(username="pm.bso")
     families: list[dict] = [
-        {   # Noah (3, about to start school) and Emma (7, school + BSO): two parents with authority.
-            "prefix": "", "surname": "Jansen",
+        {  # Noah (3, about to start school) and Emma (7, school + BSO): two parents with authority.
+            "prefix": "",
+            "surname": "Jansen",
             "children": [("Noah", 3, ["daycare"], ("uk_en_puk", 18)), ("Emma", 7, ["school", "bso"], None)],
             "guardians": [
-                {"first": "Sanne", "prefix": "de", "last": "Boer", "email": "sanne.deboer@example.nl",
-                 "phone": "06-12345678", "authority": True},
-                {"first": "Mark", "prefix": "", "last": "Jansen", "email": "mark.jansen@example.nl",
-                 "phone": "06-23456789", "authority": True},
+                {
+                    "first": "Sanne",
+                    "prefix": "de",
+                    "last": "Boer",
+                    "email": "sanne.deboer@example.nl",
+                    "phone": "06-12345678",
+                    "authority": True,
+                },
+                {
+                    "first": "Mark",
+                    "prefix": "",
+                    "last": "Jansen",
+                    "email": "mark.jansen@example.nl",
+                    "phone": "06-23456789",
+                    "authority": True,
+                },
             ],
         },
-        {   # Sem: mother with authority, father without (informed, does not decide).
-            "prefix": "", "surname": "Bos",
+        {  # Sem: mother with authority, father without (informed, does not decide).
+            "prefix": "",
+            "surname": "Bos",
             "children": [("Sem", 3, ["daycare"], None)],
             "guardians": [
-                {"first": "Linda", "prefix": "", "last": "Bos", "email": "linda.bos@example.nl",
-                 "phone": "06-34567890", "authority": True},
-                {"first": "Erik", "prefix": "", "last": "Hendriks", "email": "erik.hendriks@example.nl",
-                 "phone": "06-45678901", "authority": False},
+                {
+                    "first": "Linda",
+                    "prefix": "",
+                    "last": "Bos",
+                    "email": "linda.bos@example.nl",
+                    "phone": "06-34567890",
+                    "authority": True,
+                },
+                {
+                    "first": "Erik",
+                    "prefix": "",
+                    "last": "Hendriks",
+                    "email": "erik.hendriks@example.nl",
+                    "phone": "06-45678901",
+                    "authority": False,
+                },
             ],
         },
-        {   # Lotte: her father Tom Visser works at the BSO (a parent AND a staff member).
-            "prefix": "", "surname": "Visser",
+        {  # Lotte: her father Tom Visser works at the BSO (a parent AND a staff member).
+            "prefix": "",
+            "surname": "Visser",
             "children": [("Lotte", 6, ["school", "bso"], None)],
             "guardians": [
-                {"first": "Tom", "prefix": "", "last": "Visser", "email": tom.email, "user": tom,
-                 "phone": "06-56789012", "authority": True},
-                {"first": "Kim", "prefix": "", "last": "Visser", "email": "kim.visser@example.nl",
-                 "phone": "06-67890123", "authority": True, "language": "en"},
+                {
+                    "first": "Tom",
+                    "prefix": "",
+                    "last": "Visser",
+                    "email": tom.email,
+                    "user": tom,
+                    "phone": "06-56789012",
+                    "authority": True,
+                },
+                {
+                    "first": "Kim",
+                    "prefix": "",
+                    "last": "Visser",
+                    "email": "kim.visser@example.nl",
+                    "phone": "06-67890123",
+                    "authority": True,
+                    "language": "en",
+                },
             ],
         },
-        {   # Yara: one parent, no e-mail address (gets letters on paper).
-            "prefix": "el", "surname": "Idrissi",
+        {  # Yara: one parent, no e-mail address (gets letters on paper).
+            "prefix": "el",
+            "surname": "Idrissi",
             "children": [("Yara", 2, ["daycare"], None)],
             "guardians": [
-                {"first": "Naima", "prefix": "el", "last": "Idrissi", "email": "", "phone": "06-78901234",
-                 "authority": True},
+                {
+                    "first": "Naima",
+                    "prefix": "el",
+                    "last": "Idrissi",
+                    "email": "",
+                    "phone": "06-78901234",
+                    "authority": True,
+                },
             ],
         },
     ]
@@ -258,14 +423,38 @@ def _families(rng: random.Random) -> list[dict]:
         prefix, surname = surnames[i % len(surnames)]
         p1, p2 = PARENT_FIRST[(2 * i + 6) % len(PARENT_FIRST)], PARENT_FIRST[(2 * i + 7) % len(PARENT_FIRST)]
         slug = (prefix + surname).replace(" ", "").lower()
-        guardians = [{"first": p1, "prefix": prefix, "last": surname, "email": f"{p1.lower()}.{slug}@example.nl",
-                      "phone": f"06-{rng.randint(10000000, 99999999)}", "authority": True}]
+        guardians = [
+            {
+                "first": p1,
+                "prefix": prefix,
+                "last": surname,
+                "email": f"{p1.lower()}.{slug}@example.nl",
+                "phone": f"06-{rng.randint(10000000, 99999999)}",
+                "authority": True,
+            }
+        ]
         if i % 3 != 2:
-            guardians.append({"first": p2, "prefix": prefix, "last": surname,
-                              "email": f"{p2.lower()}.{slug}@example.nl",
-                              "phone": f"06-{rng.randint(10000000, 99999999)}", "authority": True})
-        vve = ("piramide", 12) if (placements == ["daycare"] and age >= 2 and i % 2 == 0) else (
-            ("startblokken", 24) if placements == ["school"] and age == 4 else None)
-        families.append({"prefix": prefix, "surname": surname,
-                         "children": [(names[i % len(names)], age, placements, vve)], "guardians": guardians})
+            guardians.append(
+                {
+                    "first": p2,
+                    "prefix": prefix,
+                    "last": surname,
+                    "email": f"{p2.lower()}.{slug}@example.nl",
+                    "phone": f"06-{rng.randint(10000000, 99999999)}",
+                    "authority": True,
+                }
+            )
+        vve = (
+            ("piramide", 12)
+            if (placements == ["daycare"] and age >= 2 and i % 2 == 0)
+            else (("startblokken", 24) if placements == ["school"] and age == 4 else None)
+        )
+        families.append(
+            {
+                "prefix": prefix,
+                "surname": surname,
+                "children": [(names[i % len(names)], age, placements, vve)],
+                "guardians": guardians,
+            }
+        )
     return families

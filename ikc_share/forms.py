@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import FunctionTitle, Location, Membership, Organisation
 
-
 DB_INT_MAX = 2**63 - 1
 
 
@@ -60,10 +59,15 @@ class MembershipInviteForm(MembershipFieldsMixin, _CrispyForm):
     last_name = forms.CharField(label=_("Achternaam"), max_length=100)
     email = forms.EmailField(label=_("E-mailadres"))
     role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
-    function_title = BoundedModelChoiceField(label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False)
+    function_title = BoundedModelChoiceField(
+        label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False
+    )
     locations = BoundedModelMultipleChoiceField(
-        label=_("Locaties"), queryset=Location.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple, help_text=_("Geen keuze = alle locaties."),
+        label=_("Locaties"),
+        queryset=Location.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Geen keuze = alle locaties."),
     )
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
@@ -73,10 +77,15 @@ class MembershipInviteForm(MembershipFieldsMixin, _CrispyForm):
 
 class MembershipEditForm(MembershipFieldsMixin, _CrispyForm):
     role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
-    function_title = BoundedModelChoiceField(label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False)
+    function_title = BoundedModelChoiceField(
+        label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False
+    )
     locations = BoundedModelMultipleChoiceField(
-        label=_("Locaties"), queryset=Location.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple, help_text=_("Geen keuze = alle locaties."),
+        label=_("Locaties"),
+        queryset=Location.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Geen keuze = alle locaties."),
     )
     is_privacy_contact = forms.BooleanField(
         label=_("Privacycontactpersoon (behandelt verzoeken en incidenten)"), required=False
@@ -105,7 +114,9 @@ class ChildFilterForm(forms.Form):
 class OtpTokenForm(_CrispyForm):
     submit_label = _("Bevestigen")
     token = forms.RegexField(
-        label=_("Code uit uw authenticator-app"), regex=r"^\d{6}$", max_length=6,
+        label=_("Code uit uw authenticator-app"),
+        regex=r"^\d{6}$",
+        max_length=6,
         error_messages={"invalid": _("Vul de 6 cijfers uit uw app in.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )

@@ -41,12 +41,11 @@ User = AbstractBaseUser | AnonymousUser
 def _objects(user: User, perm: str, klass) -> QuerySet:
     if not user.is_authenticated or not user.is_active:
         return klass.objects.none()
-    return get_objects_for_user(
-        user, f"ikc_share.{perm}", klass, accept_global_perms=False, with_superuser=False
-    )
+    return get_objects_for_user(user, f"ikc_share.{perm}", klass, accept_global_perms=False, with_superuser=False)
 
 
 # --- Grants ----------------------------------------------------------------------------
+
 
 def membership_grants_sync(membership: Membership) -> None:
     """Make the user's grants on this organisation and its locations match the membership."""
@@ -69,6 +68,7 @@ def membership_grants_sync(membership: Membership) -> None:
 
 
 # --- Organisations ----------------------------------------------------------------------
+
 
 def organisations_for(user: User, perm: str = READ) -> QuerySet[Organisation]:
     return _objects(user, perm, Organisation)
@@ -113,6 +113,7 @@ def get_membership(user: User, pk: int, *, need: str = MANAGE) -> Membership:
 
 # --- Children ---------------------------------------------------------------------------
 
+
 def locations_for(user: User) -> QuerySet[Location]:
     return _objects(user, VIEW_CHILDREN, Location)
 
@@ -130,6 +131,7 @@ def get_child(user: User, pk: int) -> Child:
 
 
 # --- Parents ----------------------------------------------------------------------------
+
 
 def guardian_records(user: User) -> QuerySet[Guardian]:
     if not user.is_authenticated:

@@ -22,8 +22,9 @@ User = get_user_model()
 @transaction.atomic
 def organisation_create(*, ikc: Ikc, name: str, kind: str, actor=None, **fields) -> Organisation:
     org = Organisation.objects.create(ikc=ikc, name=name, kind=kind, **fields)
-    audit_record(organisation=org, actor=actor, action="organisation.created", target=org,
-                 payload={"ikc": ikc.pk, "kind": kind})
+    audit_record(
+        organisation=org, actor=actor, action="organisation.created", target=org, payload={"ikc": ikc.pk, "kind": kind}
+    )
     return org
 
 
@@ -33,8 +34,7 @@ def location_create(*, organisation: Organisation, name: str, kind: str, actor=N
     # Members who work at "all locations" (and directors / privacy officers) get the new one.
     for membership in organisation.memberships.filter(is_active=True).prefetch_related("locations"):
         permissions.membership_grants_sync(membership)
-    audit_record(organisation=organisation, actor=actor, action="location.created", target=loc,
-                 payload={"kind": kind})
+    audit_record(organisation=organisation, actor=actor, action="location.created", target=loc, payload={"kind": kind})
     return loc
 
 
@@ -63,8 +63,15 @@ def _check_membership_fields(
 
 @transaction.atomic
 def membership_invite(
-    *, organisation: Organisation, actor, email: str, first_name: str, last_name: str, role: str,
-    function_title: FunctionTitle | None = None, locations: Iterable[Location] = (),
+    *,
+    organisation: Organisation,
+    actor,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    function_title: FunctionTitle | None = None,
+    locations: Iterable[Location] = (),
 ) -> Membership:
     """Add a person to the organisation. A new person gets an e-mail with a link to set a
     password; an existing login (e.g. a parent, or staff of the other organisation) is reused."""
@@ -96,17 +103,30 @@ def membership_invite(
         membership.save(update_fields=["invitation_sent_at"])
         invitations.member_invitation_create(membership=membership, actor=actor)
     audit_record(
-        organisation=organisation, actor=actor, action="membership.invited", target=membership,
-        payload={"user": user.pk, "role": role, "function_title": function_title.pk if function_title else None,
-                 "locations": sorted(loc.pk for loc in locations), "new_login": created_user},
+        organisation=organisation,
+        actor=actor,
+        action="membership.invited",
+        target=membership,
+        payload={
+            "user": user.pk,
+            "role": role,
+            "function_title": function_title.pk if function_title else None,
+            "locations": sorted(loc.pk for loc in locations),
+            "new_login": created_user,
+        },
     )
     return membership
 
 
 @transaction.atomic
 def membership_update(
-    *, membership: Membership, actor, role: str, function_title: FunctionTitle | None,
-    locations: Iterable[Location], is_privacy_contact: bool = False,
+    *,
+    membership: Membership,
+    actor,
+    role: str,
+    function_title: FunctionTitle | None,
+    locations: Iterable[Location],
+    is_privacy_contact: bool = False,
 ) -> Membership:
     organisation = membership.organisation
     locations = _check_membership_fields(organisation=organisation, function_title=function_title, locations=locations)
@@ -121,10 +141,16 @@ def membership_update(
     membership.locations.set(locations)
     permissions.membership_grants_sync(membership)
     audit_record(
-        organisation=organisation, actor=actor, action="membership.updated", target=membership,
-        payload={"role": role, "function_title": function_title.pk if function_title else None,
-                 "locations": sorted(loc.pk for loc in locations),
-                 "privacy_contact": membership.is_privacy_contact},
+        organisation=organisation,
+        actor=actor,
+        action="membership.updated",
+        target=membership,
+        payload={
+            "role": role,
+            "function_title": function_title.pk if function_title else None,
+            "locations": sorted(loc.pk for loc in locations),
+            "privacy_contact": membership.is_privacy_contact,
+        },
     )
     return membership
 
@@ -149,8 +175,13 @@ def membership_deactivate(*, membership: Membership, actor) -> Membership:
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])
     permissions.membership_grants_sync(membership)
-    audit_record(organisation=membership.organisation, actor=actor, action="membership.deactivated",
-                 target=membership, payload={"user": membership.user_id})
+    audit_record(
+        organisation=membership.organisation,
+        actor=actor,
+        action="membership.deactivated",
+        target=membership,
+        payload={"user": membership.user_id},
+    )
     return membership
 
 
@@ -162,8 +193,13 @@ def membership_reactivate(*, membership: Membership, actor) -> Membership:
     membership.deactivated_at = None
     membership.save(update_fields=["is_active", "deactivated_at"])
     permissions.membership_grants_sync(membership)
-    audit_record(organisation=membership.organisation, actor=actor, action="membership.reactivated",
-                 target=membership, payload={"user": membership.user_id})
+    audit_record(
+        organisation=membership.organisation,
+        actor=actor,
+        action="membership.reactivated",
+        target=membership,
+        payload={"user": membership.user_id},
+    )
     return membership
 
 
@@ -187,5 +223,6 @@ def auth_event_record(*, user, action: str, method: str = "password") -> None:
     belongs to (staff or parent), or in the system chain for an unknown name."""
     orgs = _organisations_of(user)
     for org in orgs or [None]:
-        audit_record(organisation=org, actor=user, action=action, target=user if user else None,
-                     payload={"method": method})
+        audit_record(
+            organisation=org, actor=user, action=action, target=user if user else None, payload={"method": method}
+        )

@@ -3,7 +3,6 @@ from django.urls import include, path
 
 from . import views
 
-
 core_patterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

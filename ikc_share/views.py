@@ -22,9 +22,9 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import permissions, selectors, services
-from .onboarding import permissions as onboarding_permissions
 from .forms import ChildFilterForm, FunctionTitleForm, MembershipEditForm, MembershipInviteForm, OtpTokenForm
 from .models import Guardianship
+from .onboarding import permissions as onboarding_permissions
 
 
 def _service_error(request: HttpRequest, exc: ValidationError) -> None:
@@ -45,16 +45,23 @@ def home(request: HttpRequest) -> HttpResponse:
         permissions.children_of_parent(request.user)
         .select_related("organisation", "location")
         .prefetch_related(
-            Prefetch("guardianships", queryset=Guardianship.objects.filter(guardian__user=request.user),
-                     to_attr="my_guardianships")
+            Prefetch(
+                "guardianships",
+                queryset=Guardianship.objects.filter(guardian__user=request.user),
+                to_attr="my_guardianships",
+            )
         )
         .order_by("first_name")
     )
-    return render(request, "ikc_share/home.html", {
-        "memberships": memberships,
-        "parent_children": parent_children,
-        "is_operator": onboarding_permissions.is_operator(request.user),
-    })
+    return render(
+        request,
+        "ikc_share/home.html",
+        {
+            "memberships": memberships,
+            "parent_children": parent_children,
+            "is_operator": onboarding_permissions.is_operator(request.user),
+        },
+    )
 
 
 @require_GET
@@ -76,9 +83,15 @@ def organisation_children(request: HttpRequest, org_pk: int) -> HttpResponse:
             children = children.filter(location=loc)
         if group := form.cleaned_data["group"]:
             children = children.filter(group_name=group)
-    return render(request, "ikc_share/children.html", {
-        "organisation": organisation, "children": children, "form": form,
-    })
+    return render(
+        request,
+        "ikc_share/children.html",
+        {
+            "organisation": organisation,
+            "children": children,
+            "form": form,
+        },
+    )
 
 
 @require_GET
@@ -87,10 +100,16 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = permissions.get_child(request.user, pk)
     services.child_record_viewed(child=child, actor=request.user)
     guardianships = child.guardianships.select_related("guardian").order_by("-has_parental_authority", "pk")
-    return render(request, "ikc_share/child_detail.html", {
-        "child": child, "organisation": child.organisation, "guardianships": guardianships,
-        "extra_sections": selectors.child_page_sections(child=child, user=request.user),
-    })
+    return render(
+        request,
+        "ikc_share/child_detail.html",
+        {
+            "child": child,
+            "organisation": child.organisation,
+            "guardianships": guardianships,
+            "extra_sections": selectors.child_page_sections(child=child, user=request.user),
+        },
+    )
 
 
 @require_GET
@@ -103,11 +122,17 @@ def organisation_members(request: HttpRequest, org_pk: int) -> HttpResponse:
         .order_by("-is_active", "role", "user__last_name")
     )
     can_manage = permissions.has_org_perm(request.user, organisation, permissions.MANAGE)
-    return render(request, "ikc_share/members.html", {
-        "organisation": organisation, "memberships": memberships, "can_manage": can_manage,
-        "function_titles": organisation.function_titles.all(),
-        "title_form": FunctionTitleForm() if can_manage else None,
-    })
+    return render(
+        request,
+        "ikc_share/members.html",
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "can_manage": can_manage,
+            "function_titles": organisation.function_titles.all(),
+            "title_form": FunctionTitleForm() if can_manage else None,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,10 +148,16 @@ def membership_invite(request: HttpRequest, org_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s is uitgenodigd.") % {"name": membership.user.get_full_name()})
             return redirect("ikc_share:organisation-members", org_pk=organisation.pk)
-    return render(request, "ikc_share/form_page.html", {
-        "organisation": organisation, "form": form, "title": _("Medewerker uitnodigen"),
-        "back": reverse("ikc_share:organisation-members", kwargs={"org_pk": organisation.pk}),
-    })
+    return render(
+        request,
+        "ikc_share/form_page.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "title": _("Medewerker uitnodigen"),
+            "back": reverse("ikc_share:organisation-members", kwargs={"org_pk": organisation.pk}),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,8 +166,10 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = permissions.get_membership(request.user, pk)
     organisation = membership.organisation
     initial = {
-        "role": membership.role, "function_title": membership.function_title,
-        "locations": list(membership.locations.all()), "is_privacy_contact": membership.is_privacy_contact,
+        "role": membership.role,
+        "function_title": membership.function_title,
+        "locations": list(membership.locations.all()),
+        "is_privacy_contact": membership.is_privacy_contact,
     }
     form = MembershipEditForm(request.POST or None, organisation=organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -147,11 +180,16 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Wijzigingen opgeslagen."))
             return redirect("ikc_share:organisation-members", org_pk=organisation.pk)
-    return render(request, "ikc_share/form_page.html", {
-        "organisation": organisation, "form": form,
-        "title": _("Lidmaatschap van %(name)s") % {"name": membership.user.get_full_name()},
-        "back": reverse("ikc_share:organisation-members", kwargs={"org_pk": organisation.pk}),
-    })
+    return render(
+        request,
+        "ikc_share/form_page.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "title": _("Lidmaatschap van %(name)s") % {"name": membership.user.get_full_name()},
+            "back": reverse("ikc_share:organisation-members", kwargs={"org_pk": organisation.pk}),
+        },
+    )
 
 
 @require_POST
@@ -187,7 +225,9 @@ def function_title_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     form = FunctionTitleForm(request.POST)
     if form.is_valid():
         try:
-            services.function_title_create(organisation=organisation, name=form.cleaned_data["name"], actor=request.user)
+            services.function_title_create(
+                organisation=organisation, name=form.cleaned_data["name"], actor=request.user
+            )
         except ValidationError as exc:
             _service_error(request, exc)
         else:
@@ -203,13 +243,19 @@ def organisation_audit(request: HttpRequest, org_pk: int) -> HttpResponse:
     organisation = permissions.get_organisation(request.user, org_pk, need=permissions.AUDIT)
     before = request.GET.get("before", "")
     page = selectors.audit_page(organisation=organisation, before=int(before) if before.isdigit() else None)
-    return render(request, "ikc_share/audit.html", {
-        "organisation": organisation, "page": page,
-        "last_verification": selectors.last_verification(),
-    })
+    return render(
+        request,
+        "ikc_share/audit.html",
+        {
+            "organisation": organisation,
+            "page": page,
+            "last_verification": selectors.last_verification(),
+        },
+    )
 
 
 # --- Accounts ----------------------------------------------------------------------------
+
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
@@ -243,9 +289,16 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             return redirect(_safe_next(request))
         form.add_error("token", _("Deze code klopt niet. Probeer de nieuwste code uit uw app."))
     qr_svg = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
-    return render(request, "registration/otp_setup.html", {
-        "form": form, "qr_svg": qr_svg, "secret": base64.b32encode(device.bin_key).decode(), "next": _safe_next(request),
-    })
+    return render(
+        request,
+        "registration/otp_setup.html",
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": base64.b32encode(device.bin_key).decode(),
+            "next": _safe_next(request),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -279,4 +332,3 @@ def error_400(request: HttpRequest, exception=None) -> HttpResponse:
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
-

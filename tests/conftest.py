@@ -48,9 +48,16 @@ class World:
 
 
 CAST = [
-    "director_childcare", "staff_childcare", "po_childcare",
-    "director_school", "staff_school", "po_school",
-    "parent_a", "parent_b", "stranger", "operator",
+    "director_childcare",
+    "staff_childcare",
+    "po_childcare",
+    "director_school",
+    "staff_school",
+    "po_school",
+    "parent_a",
+    "parent_b",
+    "stranger",
+    "operator",
 ]
 
 
@@ -79,22 +86,53 @@ def world(db) -> World:
     ]:
         u = users[key]
         services.membership_invite(
-            organisation=org, actor=None, email=u.email, first_name=u.first_name, last_name=u.last_name,
-            role=role, function_title=title, locations=locs,
+            organisation=org,
+            actor=None,
+            email=u.email,
+            first_name=u.first_name,
+            last_name=u.last_name,
+            role=role,
+            function_title=title,
+            locations=locs,
         )
     today = datetime.date.today()
-    child_daycare = ChildFactory(location=daycare, first_name="Noah", last_name="Jansen",
-                                 date_of_birth=today - datetime.timedelta(days=3 * 365 + 300),
-                                 vve_programme="uk_en_puk", vve_months=18)
-    child_bso = ChildFactory(location=bso, first_name="Emma", last_name="Jansen",
-                             date_of_birth=today - datetime.timedelta(days=7 * 365), group_name="BSO Onderbouw")
-    child_school = ChildFactory(location=school_location, first_name="Emma", last_name="Jansen",
-                                date_of_birth=child_bso.date_of_birth, group_name="Groep 4")
+    child_daycare = ChildFactory(
+        location=daycare,
+        first_name="Noah",
+        last_name="Jansen",
+        date_of_birth=today - datetime.timedelta(days=3 * 365 + 300),
+        vve_programme="uk_en_puk",
+        vve_months=18,
+    )
+    child_bso = ChildFactory(
+        location=bso,
+        first_name="Emma",
+        last_name="Jansen",
+        date_of_birth=today - datetime.timedelta(days=7 * 365),
+        group_name="BSO Onderbouw",
+    )
+    child_school = ChildFactory(
+        location=school_location,
+        first_name="Emma",
+        last_name="Jansen",
+        date_of_birth=child_bso.date_of_birth,
+        group_name="Groep 4",
+    )
     for org, kids in [(childcare, [child_daycare, child_bso]), (school, [child_school])]:
-        ga = GuardianFactory(organisation=org, first_name="Sanne", last_name="de Boer",
-                             email=users["parent_a"].email, user=users["parent_a"])
-        gb = GuardianFactory(organisation=org, first_name="Mark", last_name="Jansen",
-                             email=users["parent_b"].email, user=users["parent_b"])
+        ga = GuardianFactory(
+            organisation=org,
+            first_name="Sanne",
+            last_name="de Boer",
+            email=users["parent_a"].email,
+            user=users["parent_a"],
+        )
+        gb = GuardianFactory(
+            organisation=org,
+            first_name="Mark",
+            last_name="Jansen",
+            email=users["parent_b"].email,
+            user=users["parent_b"],
+        )
         for kid in kids:
             link_guardian(guardian=ga, child=kid)
             link_guardian(guardian=gb, child=kid)
@@ -106,6 +144,7 @@ def login(client):
     def _login(user):
         client.force_login(user)
         return client
+
     return _login
 
 

@@ -37,8 +37,13 @@ class IkcFactory(factory.django.DjangoModelFactory):
 
 def make_organisation(*, ikc: Ikc, kind: str, name: str | None = None) -> Organisation:
     return services.organisation_create(
-        ikc=ikc, kind=kind, name=name or f"{kind} of {ikc.name}", address="Dorpsstraat 1",
-        postal_code="1234 AB", city="Utrecht", privacy_email=f"privacy-{kind}@example.nl",
+        ikc=ikc,
+        kind=kind,
+        name=name or f"{kind} of {ikc.name}",
+        address="Dorpsstraat 1",
+        postal_code="1234 AB",
+        city="Utrecht",
+        privacy_email=f"privacy-{kind}@example.nl",
     )
 
 

@@ -40,7 +40,9 @@ def test_superuser_without_membership_sees_nothing(world, client):
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
     client.force_login(admin)
     assert client.get(_child_url(world.child_daycare)).status_code == 404
-    assert client.get(reverse("ikc_share:organisation-members", kwargs={"org_pk": world.childcare.pk})).status_code == 404
+    assert (
+        client.get(reverse("ikc_share:organisation-members", kwargs={"org_pk": world.childcare.pk})).status_code == 404
+    )
 
 
 def test_every_view_of_a_child_record_is_audited(world, login):
@@ -66,8 +68,13 @@ def test_director_invites_staff_who_gets_an_email_and_sees_children(
     with django_capture_on_commit_callbacks(execute=True):
         response = director.post(
             reverse("ikc_share:membership-invite", kwargs={"org_pk": world.childcare.pk}),
-            {"first_name": "Fatima", "last_name": "el Amrani", "email": "Fatima@Example.nl", "role": "staff",
-             "locations": [world.daycare.pk]},
+            {
+                "first_name": "Fatima",
+                "last_name": "el Amrani",
+                "email": "Fatima@Example.nl",
+                "role": "staff",
+                "locations": [world.daycare.pk],
+            },
         )
     assert response.status_code == 302
     membership = Membership.objects.get(user__email="fatima@example.nl")
@@ -117,8 +124,7 @@ def test_director_cannot_lock_the_organisation_out(world, login):
     client.post(reverse("ikc_share:membership-deactivate", kwargs={"pk": own.pk}))
     own.refresh_from_db()
     assert own.is_active
-    response = client.post(reverse("ikc_share:membership-edit", kwargs={"pk": own.pk}),
-                           {"role": "staff"}, follow=True)
+    response = client.post(reverse("ikc_share:membership-edit", kwargs={"pk": own.pk}), {"role": "staff"}, follow=True)
     assert "eigen rol" in response.content.decode()
 
 
@@ -128,8 +134,10 @@ def test_director_cannot_lock_the_organisation_out(world, login):
         ({"first_name": "A", "last_name": "B", "email": "geen-email", "role": "staff"}, "e-mailadres"),
         ({"first_name": "", "last_name": "B", "email": "a@b.nl", "role": "staff"}, "verplicht"),
         ({"first_name": "A", "last_name": "B", "email": "a@b.nl", "role": "superuser"}, "geldige keuze"),
-        ({"first_name": "A", "last_name": "B", "email": "a@b.nl", "role": "staff", "locations": ["999999"]},
-         "geldige keuze"),
+        (
+            {"first_name": "A", "last_name": "B", "email": "a@b.nl", "role": "staff", "locations": ["999999"]},
+            "geldige keuze",
+        ),
     ],
 )
 def test_bad_invitation_input_gets_a_message_and_changes_nothing(world, login, data, message):
@@ -145,8 +153,13 @@ def test_bad_invitation_input_gets_a_message_and_changes_nothing(world, login, d
 def test_location_of_the_other_organisation_is_refused(world, login):
     response = login(world.user("director_childcare")).post(
         reverse("ikc_share:membership-invite", kwargs={"org_pk": world.childcare.pk}),
-        {"first_name": "A", "last_name": "B", "email": "a@b.nl", "role": "staff",
-         "locations": [world.school_location.pk]},
+        {
+            "first_name": "A",
+            "last_name": "B",
+            "email": "a@b.nl",
+            "role": "staff",
+            "locations": [world.school_location.pk],
+        },
     )
     assert response.status_code == 200
     assert not Membership.objects.filter(user__email="a@b.nl").exists()
@@ -158,16 +171,23 @@ def test_wrong_methods_and_unknown_ids(world, login):
     assert client.get(reverse("ikc_share:membership-deactivate", kwargs={"pk": membership.pk})).status_code == 405
     assert client.post(reverse("ikc_share:membership-deactivate", kwargs={"pk": 987654})).status_code == 404
     assert client.get("/children/abc/").status_code == 404
-    assert client.get(reverse("ikc_share:organisation-audit", kwargs={"org_pk": world.childcare.pk})
-                      + "?before=../../etc").status_code == 200
+    assert (
+        client.get(
+            reverse("ikc_share:organisation-audit", kwargs={"org_pk": world.childcare.pk}) + "?before=../../etc"
+        ).status_code
+        == 200
+    )
 
 
 def test_logins_and_failed_logins_are_audited(world, client):
     user = world.user("staff_childcare")
     client.post(reverse("ikc_share:login"), {"username": user.username, "password": "wrong"})
     client.post(reverse("ikc_share:login"), {"username": user.username, "password": "test-password-123"})
-    actions = list(AuditEvent.objects.filter(organisation=world.childcare, action__startswith="auth.")
-                   .values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(organisation=world.childcare, action__startswith="auth.").values_list(
+            "action", flat=True
+        )
+    )
     assert "auth.login_failed" in actions and "auth.login" in actions
     client.logout()
     client.post(reverse("ikc_share:login"), {"username": "nobody-known", "password": "x"})

@@ -71,8 +71,10 @@ def test_rewritten_row_with_new_hash_breaks_the_next_link(org):
     events = list(AuditEvent.objects.filter(chain=chain_for(org)).order_by("seq"))
     victim = events[2]
     text = victim.canonical.replace("test.event", "test.other")
-    _raw("UPDATE ikc_share_auditevent SET action='test.other', canonical=%s, hash=%s WHERE id=%s",
-         [text, sha256_hex(text), victim.id])
+    _raw(
+        "UPDATE ikc_share_auditevent SET action='test.other', canonical=%s, hash=%s WHERE id=%s",
+        [text, sha256_hex(text), victim.id],
+    )
     first = verify_chains().first_per_chain()[0]
     assert first.seq == victim.seq + 1
     assert "previous hash" in first.reason
@@ -113,7 +115,10 @@ def test_nightly_task_alerts_privacy_officers(world, mailoutbox):
 def test_database_refuses_update_and_delete(org):
     _write(org, 1)
     event = AuditEvent.objects.filter(chain=chain_for(org)).first()
-    for sql in ("UPDATE ikc_share_auditevent SET action='x' WHERE id=%s", "DELETE FROM ikc_share_auditevent WHERE id=%s"):
+    for sql in (
+        "UPDATE ikc_share_auditevent SET action='x' WHERE id=%s",
+        "DELETE FROM ikc_share_auditevent WHERE id=%s",
+    ):
         with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql, [event.id])
 

@@ -15,15 +15,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _production_env(**extra) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="ikc.example.nl", DEBUG="0",
-               IKC_VAR_DIR=str(ROOT / "var"), **extra)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTEST_VERSION", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="ikc.example.nl",
+        DEBUG="0",
+        IKC_VAR_DIR=str(ROOT / "var"),
+        **extra,
+    )
     return env
 
 
 def _manage(*args, env):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_deploy_gives_no_warnings():

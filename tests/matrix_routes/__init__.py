@@ -19,9 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 CAST = [
-    "director_childcare", "staff_childcare", "po_childcare",
-    "director_school", "staff_school", "po_school",
-    "parent_a", "parent_b", "stranger", "operator",
+    "director_childcare",
+    "staff_childcare",
+    "po_childcare",
+    "director_school",
+    "staff_school",
+    "po_school",
+    "parent_a",
+    "parent_b",
+    "stranger",
+    "operator",
 ]
 
 

@@ -14,17 +14,13 @@ ROUTES = {
     "ikc_share:logout": Route(method="post", expect=everyone(302), anonymous=302),
     "ikc_share:otp-setup": Route(expect=everyone(200)),
     "ikc_share:otp-verify": Route(expect=everyone(302)),  # no device yet: sent to setup
-    "ikc_share:organisation-children": Route(
-        kwargs=lambda w: {"org_pk": w.childcare.pk}, expect=CHILDCARE_READERS
-    ),
-    "ikc_share:organisation-members": Route(
-        kwargs=lambda w: {"org_pk": w.childcare.pk}, expect=CHILDCARE_AUDITORS
-    ),
-    "ikc_share:membership-invite": Route(
-        kwargs=lambda w: {"org_pk": w.childcare.pk}, expect=CHILDCARE_MANAGER
-    ),
+    "ikc_share:organisation-children": Route(kwargs=lambda w: {"org_pk": w.childcare.pk}, expect=CHILDCARE_READERS),
+    "ikc_share:organisation-members": Route(kwargs=lambda w: {"org_pk": w.childcare.pk}, expect=CHILDCARE_AUDITORS),
+    "ikc_share:membership-invite": Route(kwargs=lambda w: {"org_pk": w.childcare.pk}, expect=CHILDCARE_MANAGER),
     "ikc_share:function-title-create": Route(
-        kwargs=lambda w: {"org_pk": w.childcare.pk}, method="post", data=lambda w: {"name": "Kok"},
+        kwargs=lambda w: {"org_pk": w.childcare.pk},
+        method="post",
+        data=lambda w: {"name": "Kok"},
         expect=CHILDCARE_MANAGER_POST,
     ),
     "ikc_share:organisation-audit": Route(kwargs=lambda w: {"org_pk": w.childcare.pk}, expect=CHILDCARE_AUDITORS),

@@ -1,10 +1,10 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from ikc_share.audit import verify_chains
 from ikc_share.models import AuditVerification
-from django.utils import timezone
 
 
 class Command(BaseCommand):
