@@ -270,3 +270,6 @@ class LetterBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+from .transfer_models import *  # noqa: E402,F401,F403

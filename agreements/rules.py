@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from ikc_share.models import Child, FunctionTitle, Ikc, Location, Membership, Organisation
 
+from . import rules_consent
 from .models import (
     AgreementVersion,
     Approval,
@@ -979,16 +980,16 @@ def _method_reasons(*, method: str, version: AgreementVersion) -> list[tuple[str
 def _consent_reasons(
     *, child: Child, version: AgreementVersion, categories: list[DataCategory], at: datetime.datetime
 ) -> dict[str, list[str]]:
-    """Consent (basis a), per category: an empty list means consent covers it.
-
-    The consent issue replaces this body with a call to consent/selectors.py (decisions of
-    the guardians with authority under the version's guardian policy, per category when
-    the version allows that, and whether a material change voids earlier consent)."""
-    text = _(
-        "Of de ouders toestemming hebben gegeven, kan nog niet worden gecontroleerd. Daarom is deze "
-        "overdracht nog niet toegestaan."
-    )
-    return {c.code: [text] for c in categories}
+    """Consent, notices and objections, per category: an empty list means nothing there
+    blocks it. Asked for EVERY legal basis: parents must have been informed of this
+    version whatever the basis; under e and f they may object (and the wait after
+    informing must have passed); under consent (a) the guardians' decisions count, per
+    the version's guardian policy, per category and explicit for special categories.
+    The rules themselves live in agreements/rules_consent.py, which reads consent state
+    through consent/selectors.py."""
+    if not categories:
+        return {}
+    return rules_consent.consent_reasons(child=child, version=version, categories=categories, at=at)
 
 
 def check_transfer(
@@ -1047,9 +1048,11 @@ def check_transfer(
 
     per_category: dict[str, tuple[bool, list[str]]] = {}
     covered = [known[c] for c in codes if c in in_agreement and c in known]
+    # Consent, notices and objections count for every basis; for a child of another
+    # organisation the sender has no guardians to ask (already refused above).
     consent = (
         _consent_reasons(child=child, version=version, categories=covered, at=at)
-        if version.legal_basis == LegalBasis.CONSENT
+        if child.organisation_id == sender.pk
         else {}
     )
     category_codes: list[str] = []
@@ -1064,7 +1067,7 @@ def check_transfer(
             continue
         refusals = consent.get(code, [])
         if refusals:
-            category_codes.append("consent_unchecked")
+            category_codes.append("parents")
             per_category[code] = (False, refusals)
         else:
             per_category[code] = (

@@ -25,6 +25,7 @@ from .models import (
     LegalBasis,
     Purpose,
 )
+from .transfers import selectors as transfer_selectors
 
 Status = AgreementVersion.Status
 OPEN_STATUSES = (Status.DRAFT, Status.AWAITING_APPROVAL)
@@ -394,7 +395,8 @@ def history(*, agreement: Agreement, user) -> list[HistoryEntry]:
 
 def child_section(*, child: Child, user) -> dict | None:
     """Active agreements under which this child's own organisation shares, for people who
-    may see the child. (The verdict per transfer belongs to the transfers issue.)"""
+    may see the child, each with its verdict per category ("May I share?": check_transfer
+    for this person, now; agreements/transfers/selectors.py)."""
     versions = list(
         permissions.versions_for(user)
         .filter(status=Status.ACTIVE, agreement__sending_organisation=child.organisation_id)
@@ -404,8 +406,14 @@ def child_section(*, child: Child, user) -> dict | None:
     if not versions:
         return None
     today = timezone.localdate()
+    now = timezone.now()
     rows = [
-        {"version": v, "valid_today": v.is_valid_on(today), "needs_vve": v.legal_basis == LegalBasis.LEGAL_DUTY}
+        {
+            "version": v,
+            "valid_today": v.is_valid_on(today),
+            "needs_vve": v.legal_basis == LegalBasis.LEGAL_DUTY,
+            "verdict": transfer_selectors.version_verdict(child=child, version=v, user=user, at=now),
+        }
         for v in versions
     ]
     return {"template": "agreements/_child_section.html", "agreement_rows": rows, "child": child}

@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consent.tasks.send_expiry_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    "transfers-retention-purge-hourly": {
+        "task": "agreements.transfers.tasks.housekeeping",
+        "schedule": crontab(minute=17),
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include((core_patterns, "ikc_share"))),
     path("agreements/", include("agreements.urls")),
     path("", include("consent.urls")),
+    path("", include("agreements.transfers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
