@@ -543,6 +543,7 @@ def transfer_parents_refuse(*, transfer: Transfer, guardian: Guardian, want_pdf:
     transfer.parents_answer = Transfer.ParentsAnswer.REFUSED
     transfer.parents_answer_by = guardian
     transfer.parents_answer_at = now
+    _parent_audit(transfer, guardian, actor, "transfer.parents_refused", {"want_pdf": want_pdf})
     return records.destroy(
         transfer=transfer, actor=actor, reason=Transfer.StopReason.PARENTS_REFUSED, now=now, want_pdf=want_pdf
     )
