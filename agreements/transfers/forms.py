@@ -72,7 +72,7 @@ class CategoryForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):
             if isinstance(value, str) and contains_bsn(value):
                 self.add_error(name, _("Dit lijkt op een burgerservicenummer (BSN). Een BSN wordt nooit gedeeld."))
         return cleaned

@@ -121,7 +121,7 @@ def compose(request: HttpRequest, child_pk: int, version_pk: int) -> HttpRespons
     categories = [cv.category for cv in verdict.categories if cv.allowed]
     locations = selectors.receiving_locations(version)
     page = forms.ComposeForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         locations=locations,
         allowed_codes=[(c.code, c.name) for c in categories],
         initial={"location": locations.first(), "categories": [c.code for c in categories]},
@@ -214,7 +214,7 @@ def transfer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     locations = selectors.receiving_locations(version)
     page = forms.ComposeForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         locations=locations,
         allowed_codes=[(c.code, c.name) for c in categories],
         initial={"location": transfer.receiving_location, "categories": list(transfer.category_codes)},
@@ -426,7 +426,7 @@ def transfer_erase(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = perms.get_transfer(request.user, pk, need=perms.MANAGE)
     if transfer.state != Transfer.State.SENT:
         raise Http404
-    form = forms.EraseForm(request.POST or None)
+    form = forms.EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.transfer_erase(transfer=transfer, reason=form.cleaned_data["reason"], actor=request.user)
@@ -452,7 +452,7 @@ def meeting_record(request: HttpRequest, child_pk: int, version_pk: int) -> Http
     verdict = selectors.version_verdict(child=child, version=version, user=request.user, method="meeting")
     allowed = [(cv.category.code, cv.category.name) for cv in verdict.categories if cv.allowed]
     form = forms.MeetingForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         locations=selectors.receiving_locations(version),
         allowed_codes=allowed,
         initial={"meeting_date": timezone.localdate(), "parents_present": "yes"},
@@ -737,7 +737,7 @@ def portal_talk(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_login_required
 def portal_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     transfer, guardian = perms.get_parent_transfer(request.user, pk)
-    form = forms.ParentsRefuseForm(request.POST or None)
+    form = forms.ParentsRefuseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.transfer_parents_refuse(
