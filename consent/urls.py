@@ -2,7 +2,7 @@
 started from an e-mail link may open; see consent/middleware.py); staff pages under
 /consent/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -50,4 +50,5 @@ urlpatterns = [
     path("consent/children/<int:child_pk>/record.<str:fmt>", views.staff_export, name="staff-export"),
     path("consent/objections/<int:pk>/", views.objection_detail, name="objection-detail"),
     path("consent/decisions/<int:pk>/scan/", views.decision_scan, name="decision-scan"),
+    path("", include("consent.rights_urls")),
 ]

@@ -25,6 +25,7 @@ import datetime
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,7 @@ def chain_for(organisation: Organisation | None) -> str:
 
 
 def _format_at(at: datetime.datetime) -> str:
-    return at.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def canonical_payload(payload: dict[str, Any] | None) -> str:
@@ -58,15 +59,33 @@ def canonical_payload(payload: dict[str, Any] | None) -> str:
 
 
 def canonical_text(
-    *, chain: str, seq: int, at: datetime.datetime, actor_id: int | None, action: str,
-    target_type: str, target_id: str, payload: str, prev_hash: str,
+    *,
+    chain: str,
+    seq: int,
+    at: datetime.datetime,
+    actor_id: int | None,
+    action: str,
+    target_type: str,
+    target_id: str,
+    payload: str,
+    prev_hash: str,
 ) -> str:
     for name, value in (("chain", chain), ("action", action), ("target_type", target_type), ("target_id", target_id)):
         if "|" in value:
             raise ValueError(f"audit {name} may not contain '|'")
     return "|".join(
-        [FORMAT_VERSION, chain, str(seq), _format_at(at), "" if actor_id is None else str(actor_id),
-         action, target_type, target_id, payload, prev_hash]
+        [
+            FORMAT_VERSION,
+            chain,
+            str(seq),
+            _format_at(at),
+            "" if actor_id is None else str(actor_id),
+            action,
+            target_type,
+            target_id,
+            payload,
+            prev_hash,
+        ]
     )
 
 
@@ -104,8 +123,13 @@ def refs_for(*, target_type: str, target_id: str, payload: str) -> dict[str, int
 
 
 def audit_record(
-    *, organisation: Organisation | None, actor: Any | None, action: str, target: Any | None = None,
-    payload: dict[str, Any] | None = None, at: datetime.datetime | None = None,
+    *,
+    organisation: Organisation | None,
+    actor: Any | None,
+    action: str,
+    target: Any | None = None,
+    payload: dict[str, Any] | None = None,
+    at: datetime.datetime | None = None,
 ) -> AuditEvent:
     """Append one event to the organisation's chain. Call it as the LAST step of the
     service's transaction: it locks the chain head, so concurrent writers queue here."""
@@ -122,14 +146,30 @@ def audit_record(
         at = at or timezone.now()
         seq = head.seq + 1
         text = canonical_text(
-            chain=chain, seq=seq, at=at, actor_id=actor_id, action=action, target_type=target_type,
-            target_id=target_id, payload=body, prev_hash=head.hash,
+            chain=chain,
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            payload=body,
+            prev_hash=head.hash,
         )
         digest = sha256_hex(text)
         event = AuditEvent.objects.create(
-            chain=chain, seq=seq, organisation=organisation, at=at, actor_id=actor_id, action=action,
-            target_type=target_type, target_id=target_id, payload=body, canonical=text,
-            prev_hash=head.hash, hash=digest,
+            chain=chain,
+            seq=seq,
+            organisation=organisation,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            payload=body,
+            canonical=text,
+            prev_hash=head.hash,
+            hash=digest,
             **refs_for(target_type=target_type, target_id=target_id, payload=body),
         )
         AuditChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=digest)
@@ -204,9 +244,11 @@ _PG_REF_CHECKS = "\n      ".join(
 )
 
 
-def verify_chains(*, chains: list[str] | None = None) -> VerifyResult:
+def verify_chains(*, chains: list[str] | None = None, progress: Callable[[int], None] | None = None) -> VerifyResult:
     """Check every chain (or the given ones). Returns all problems found (up to a limit),
-    so the first broken link per chain can be reported."""
+    so the first broken link per chain can be reported. `progress(events_checked)` is
+    called now and then while rows stream through Python (once at the end on PostgreSQL,
+    where the check is one query)."""
     result = VerifyResult()
     heads = AuditChainHead.objects.all()
     if chains is not None:
@@ -221,20 +263,36 @@ def verify_chains(*, chains: list[str] | None = None) -> VerifyResult:
         with connection.cursor() as cur:
             cur.execute(_PG_VERIFY_SQL.format(table=table, where=where, ref_checks=_PG_REF_CHECKS), params)
             result.problems.extend(ChainProblem(c, s, r) for c, s, r in cur.fetchall())
-            cur.execute(
-                f"SELECT chain, count(*), max(seq) FROM {table} "
+            # The table name is the model's own; the chains are parameters.
+            stats_sql = (
+                f"SELECT chain, count(*), max(seq) FROM {table} "  # noqa: S608
                 + ("WHERE chain = ANY(%s) " if chains is not None else "")
-                + "GROUP BY chain",
+                + "GROUP BY chain"
+            )
+            cur.execute(
+                stats_sql,
                 params,
             )
             stats = {c: (n, m) for c, n, m in cur.fetchall()}
         last_hashes = _last_hashes(head_map)
         result.events = sum(n for n, _ in stats.values())
+        if progress is not None:
+            progress(result.events)
     else:
         stats = {}
         qs = AuditEvent.objects.order_by("chain", "seq").values_list(
-            "chain", "seq", "at", "actor_id", "action", "target_type", "target_id", "payload",
-            "canonical", "prev_hash", "hash", *REF_KEYS,
+            "chain",
+            "seq",
+            "at",
+            "actor_id",
+            "action",
+            "target_type",
+            "target_id",
+            "payload",
+            "canonical",
+            "prev_hash",
+            "hash",
+            *REF_KEYS,
         )
         if chains is not None:
             qs = qs.filter(chain__in=chains)
@@ -249,8 +307,15 @@ def verify_chains(*, chains: list[str] | None = None) -> VerifyResult:
             if sha256_hex(text) != digest:
                 reason = "hash does not match the stored text"
             elif text != canonical_text(
-                chain=chain, seq=seq, at=at, actor_id=actor_id, action=action, target_type=ttype,
-                target_id=tid, payload=payload, prev_hash=prev,
+                chain=chain,
+                seq=seq,
+                at=at,
+                actor_id=actor_id,
+                action=action,
+                target_type=ttype,
+                target_id=tid,
+                payload=payload,
+                prev_hash=prev,
             ):
                 reason = "row columns differ from the hashed text"
             elif prev != prev_hash:
@@ -262,6 +327,8 @@ def verify_chains(*, chains: list[str] | None = None) -> VerifyResult:
             if reason:
                 result.problems.append(ChainProblem(chain, seq, reason))
             prev_hash, prev_seq = digest, seq
+            if progress is not None and result.events % 5000 == 0:
+                progress(result.events)
         last_hashes = _last_hashes(head_map)
     # The head must point at the last event: this catches events cut off the end.
     for chain, head in head_map.items():

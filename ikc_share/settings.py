@@ -241,6 +241,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agreements.transfers.tasks.housekeeping",
         "schedule": crontab(minute=17),
     },
+    "accountability-retention-nightly": {
+        "task": "ikc_share.accountability.tasks.retention_nightly",
+        "schedule": crontab(hour=3, minute=45),
+    },
+    "accountability-rights-reminders-daily": {
+        "task": "ikc_share.accountability.tasks.rights_reminders_daily",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------

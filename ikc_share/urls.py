@@ -14,12 +14,12 @@ core_patterns = [
     path("organisations/<int:org_pk>/members/", views.organisation_members, name="organisation-members"),
     path("organisations/<int:org_pk>/members/invite/", views.membership_invite, name="membership-invite"),
     path("organisations/<int:org_pk>/function-titles/", views.function_title_create, name="function-title-create"),
-    path("organisations/<int:org_pk>/audit/", views.organisation_audit, name="organisation-audit"),
     path("memberships/<int:pk>/edit/", views.membership_edit, name="membership-edit"),
     path("memberships/<int:pk>/deactivate/", views.membership_deactivate, name="membership-deactivate"),
     path("memberships/<int:pk>/reactivate/", views.membership_reactivate, name="membership-reactivate"),
     path("children/<int:pk>/", views.child_detail, name="child-detail"),
     path("", include("ikc_share.onboarding.urls")),
+    path("", include("ikc_share.accountability.urls")),
 ]
 
 urlpatterns = [

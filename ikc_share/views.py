@@ -237,23 +237,6 @@ def function_title_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     return redirect("ikc_share:organisation-members", org_pk=organisation.pk)
 
 
-@require_GET
-@login_required
-def organisation_audit(request: HttpRequest, org_pk: int) -> HttpResponse:
-    organisation = permissions.get_organisation(request.user, org_pk, need=permissions.AUDIT)
-    before = request.GET.get("before", "")
-    page = selectors.audit_page(organisation=organisation, before=int(before) if before.isdigit() else None)
-    return render(
-        request,
-        "ikc_share/audit.html",
-        {
-            "organisation": organisation,
-            "page": page,
-            "last_verification": selectors.last_verification(),
-        },
-    )
-
-
 # --- Accounts ----------------------------------------------------------------------------
 
 

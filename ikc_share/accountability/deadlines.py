@@ -37,6 +37,16 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def sub_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day number `months` earlier (or that month's last day): the cut-off of a
+    retention period of `months` that ends today."""
+    if months < 0:
+        raise ValueError("months must be zero or more")
+    index = day.year * 12 + day.month - 1 - months
+    year, month = index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def request_deadline(received_on: datetime.date, *, extension_months: int = 0) -> datetime.date:
     """The last day to answer a request received on `received_on` (art. 12(3))."""
     if not 0 <= extension_months <= MAX_EXTENSION_MONTHS:
@@ -54,6 +64,10 @@ class DeadlineState:
     @property
     def overdue(self) -> bool:
         return self.days_left < 0
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left)
 
     @property
     def due_soon(self) -> bool:
@@ -90,6 +104,10 @@ class BreachClock:
         """Whole hours left (negative: that many hours late). Counted to the report when made."""
         end = self.reported_at or self.now
         return int((self.deadline - end).total_seconds() // 3600)
+
+    @property
+    def hours_late(self) -> int:
+        return max(0, -self.hours_left)
 
     @property
     def hours_taken(self) -> int | None:
