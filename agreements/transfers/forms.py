@@ -122,7 +122,9 @@ class IdentificationForm(CategoryForm):
     first_name = forms.CharField(label=_("Voornaam"), max_length=100)
     name_prefix = forms.CharField(label=_("Tussenvoegsel"), max_length=20, required=False)
     last_name = forms.CharField(label=_("Achternaam"), max_length=100)
-    date_of_birth = forms.DateField(label=_("Geboortedatum"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_of_birth = forms.DateField(
+        label=_("Geboortedatum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     external_id = forms.CharField(
         label=_("Nummer in de eigen administratie"), max_length=40, required=False, help_text=_("Nooit een BSN.")
     )
@@ -250,11 +252,15 @@ class BsoPracticalForm(CategoryForm):
     code = "bso_practical"
     days = forms.MultipleChoiceField(label=_("Dagen op de BSO"), choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple)
     collected_at = forms.TimeField(
-        label=_("BSO haalt het kind op school op om"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("BSO haalt het kind op school op om"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     pickup_place = forms.CharField(label=_("Waar het kind wordt opgehaald"), max_length=200, required=False)
     home_by = forms.TimeField(
-        label=_("Ouders halen uiterlijk op om"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Ouders halen uiterlijk op om"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     picked_up_by = _text(_("Wie mag het kind ophalen"), max_length=300, rows=2)
 
@@ -386,7 +392,9 @@ class AttachmentForm(forms.Form):
 
 class MeetingForm(forms.Form):
     location = LocationChoiceField(label=_("Ontvangende locatie"), queryset=Location.objects.none(), empty_label=None)
-    meeting_date = forms.DateField(label=_("Datum van het driegesprek"), widget=forms.DateInput(attrs={"type": "date"}))
+    meeting_date = forms.DateField(
+        label=_("Datum van het driegesprek"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     parents_present = forms.TypedChoiceField(
         label=_("Waren de ouders erbij?"),
         choices=[("yes", _("Ja")), ("no", _("Nee"))],

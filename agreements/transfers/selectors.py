@@ -167,6 +167,7 @@ class AccessLine:
     function_title: str
     organisation: Organisation
     name: str = ""  # only for those who may see staff names (sender, privacy officer)
+    times: int = 1  # openings by this person (the sender's summary shows the first one)
 
 
 @dataclass
@@ -199,9 +200,28 @@ def access_lines(received: ReceivedTransfer | None, *, with_names: bool) -> list
     ]
 
 
+def first_openings(received: ReceivedTransfer | None) -> list[AccessLine]:
+    """Per person the first time they opened it, and how often ("read by J. de Vries
+    (leerkracht groep 1-2) on 12 March")."""
+    if received is None:
+        return []
+    firsts: dict[int, AccessLine] = {}
+    for a in TransferAccess.objects.filter(received=received).select_related("user", "organisation").order_by("at"):
+        if a.user_id in firsts:
+            firsts[a.user_id].times += 1
+        else:
+            firsts[a.user_id] = AccessLine(
+                at=a.at, function_title=a.function_title, organisation=a.organisation, name=short_name(a.user)
+            )
+    return list(firsts.values())
+
+
 def transfer_status(transfer: Transfer, *, with_names: bool = True) -> TransferStatus:
+    """The sender's summary (first opening per person, with names) or, without names, every
+    opening by role and organisation (the parents' view)."""
     received = received_of(transfer)
-    return TransferStatus(transfer=transfer, received=received, accesses=access_lines(received, with_names=with_names))
+    accesses = first_openings(received) if with_names else access_lines(received, with_names=False)
+    return TransferStatus(transfer=transfer, received=received, accesses=accesses)
 
 
 def pending_attachments(transfer: Transfer) -> list[TransferAttachment]:
