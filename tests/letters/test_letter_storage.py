@@ -110,8 +110,14 @@ def test_a_concurrent_writer_wins_and_our_files_are_removed(version_factory, mon
     version = version_factory(basis="a")
     winner = letters.letter_generic_ensure(version=version, language="nl")
     winner_files = _files(letter_storage)
-    monkeypatch.setattr(letters, "generic_letter", lambda **kw: None)  # as if we looked before it existed
-    monkeypatch.setattr(letters, "_existing", lambda **kw: winner)
+    real = letters.generic_letter
+    looks = []
+
+    def first_look_misses(**kw):  # as if we looked before it existed; after the clash we find theirs
+        looks.append(1)
+        return None if len(looks) == 1 else real(**kw)
+
+    monkeypatch.setattr(letters, "generic_letter", first_look_misses)
     loser = letters.letter_generic_ensure(version=version, language="nl")
     assert loser.pk == winner.pk
     assert _files(letter_storage) == winner_files

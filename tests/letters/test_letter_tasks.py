@@ -132,16 +132,17 @@ def test_batch_failure_is_reported_and_resumable(
     world, version_factory, monkeypatch, django_capture_on_commit_callbacks, retries_like_a_worker
 ):
     version = version_factory(basis="a")
-    real = letters.html_to_pdf
+    monkeypatch.setattr(letters, "COVER_CHUNK", 1)  # one cover per render, to fail half-way
+    real = letters.render_covers
     calls = []
 
-    def failing_after_two(document):
+    def failing_after_two(**kwargs):
         calls.append(1)
         if len(calls) > 2:
             raise OSError("out of memory")
-        return real(document)
+        return real(**kwargs)
 
-    monkeypatch.setattr(letters, "html_to_pdf", failing_after_two)
+    monkeypatch.setattr(letters, "render_covers", failing_after_two)
     batch = letters_services.letter_batch_start(version=version, language="nl", actor=world.user("director_childcare"))
     result = tasks.letter_batch_run.delay(batch.pk)  # retried, then reported
     assert isinstance(result.result, OSError)
@@ -149,11 +150,13 @@ def test_batch_failure_is_reported_and_resumable(
     batch.refresh_from_db()
     assert batch.status == "failed" and "mislukt" in batch.error and not batch.file
     assert AuditEvent.objects.filter(action="letter_batch.failed").exists()
-    stored = Letter.objects.filter(version=version).count()
-    assert stored == 2  # the generic letter and one personal letter were stored whole
-    monkeypatch.setattr(letters, "html_to_pdf", real)
+    # The generic letter and two personal letters were stored whole; nothing half.
+    assert Letter.objects.filter(version=version, guardian__isnull=True).count() == 1
+    assert Letter.objects.filter(version=version, guardian__isnull=False).count() == 2
+    monkeypatch.setattr(letters, "render_covers", real)
     again = _start_batch(world, version, django_capture_on_commit_callbacks)
     assert again.status == "done" and again.done == 4
+    assert Letter.objects.filter(version=version, guardian__isnull=False).count() == 4
 
 
 def test_batch_rules(world, version_factory, django_capture_on_commit_callbacks):
@@ -192,15 +195,16 @@ def test_batch_progress_counts_up(world, version_factory, monkeypatch):
         link_guardian(guardian=GuardianFactory(organisation=world.childcare), child=child)
     version = version_factory(basis="a")
     batch = LetterBatch.objects.create(version=version, language="en", requested_by=world.user("director_childcare"))
+    monkeypatch.setattr(letters, "COVER_CHUNK", 2)
     seen = []
-    real = letters.letter_personal_ensure
+    real = letters.letters_personal_make
 
     def spy(**kwargs):
-        seen.append(LetterBatch.objects.get(pk=batch.pk).done)
+        seen.append((LetterBatch.objects.get(pk=batch.pk).done, len(kwargs["recipients"])))
         return real(**kwargs)
 
-    monkeypatch.setattr(letters, "letter_personal_ensure", spy)
+    monkeypatch.setattr(letters, "letters_personal_make", spy)
     tasks.letter_batch_run.delay(batch.pk)
-    assert seen == [0, 1, 2, 3, 4, 5, 6]
+    assert seen == [(0, 2), (2, 2), (4, 2), (6, 1)]  # covers rendered two at a time, progress after each
     batch.refresh_from_db()
     assert (batch.done, batch.total, batch.status) == (7, 7, "done")
