@@ -131,6 +131,12 @@ AUTHENTICATION_BACKENDS = [
 ]
 SESAME_MAX_AGE = env.int("SESAME_MAX_AGE", default=7 * 24 * 3600)  # seconds
 SESAME_ONE_TIME = True
+# The personal link on a paper letter (agreements/letters.py, scoped token "paper-letter"):
+# also single-use, but valid longer than an e-mail link, because a printed letter is
+# handed over or posted days after it is made and read when the parent finds time.
+PAPER_LINK_MAX_AGE_DAYS = env.int("PAPER_LINK_MAX_AGE_DAYS", default=30)
+if not 1 <= PAPER_LINK_MAX_AGE_DAYS <= 366:
+    raise ImproperlyConfigured("PAPER_LINK_MAX_AGE_DAYS must be between 1 and 366.")
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row
 GUARDIAN_RAISE_403 = False
 LOGIN_URL = "ikc_share:login"
