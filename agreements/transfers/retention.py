@@ -115,27 +115,31 @@ def housekeeping(*, at: datetime.datetime | None = None) -> dict[str, int]:
 ORPHAN_AGE = datetime.timedelta(hours=1)
 
 
+PARENT_COPIES = "transfers/parent-copies"
+
+
 def orphan_files_sweep(*, at: datetime.datetime | None = None) -> int:
-    """Attachment files that no row refers to (left by a transaction that rolled back after
-    the file was written) and older than an hour are deleted."""
+    """Files that no row refers to (left by a transaction that rolled back after the file
+    was written: attachments, parents' PDF copies) and older than an hour are deleted."""
     at = at or timezone.now()
-    try:
-        _dirs, names = default_storage.listdir(attachments.FOLDER)
-    except (FileNotFoundError, NotImplementedError):
-        return 0
     referenced = set(
         TransferAttachment.objects.filter(file__startswith=attachments.FOLDER + "/").values_list("file", flat=True)
-    )
+    ) | set(Transfer.objects.filter(parent_pdf__startswith=PARENT_COPIES + "/").values_list("parent_pdf", flat=True))
     removed = 0
-    for name in names:
-        path = f"{attachments.FOLDER}/{name}"
-        if path in referenced:
-            continue
+    for folder in (attachments.FOLDER, PARENT_COPIES):
         try:
-            modified = default_storage.get_modified_time(path)
-        except (OSError, NotImplementedError):
+            _dirs, names = default_storage.listdir(folder)
+        except (FileNotFoundError, NotImplementedError):
             continue
-        if at - modified >= ORPHAN_AGE:
-            attachments.delete_files([path])
-            removed += 1
+        for name in names:
+            path = f"{folder}/{name}"
+            if path in referenced:
+                continue
+            try:
+                modified = default_storage.get_modified_time(path)
+            except (OSError, NotImplementedError):
+                continue
+            if at - modified >= ORPHAN_AGE:
+                attachments.delete_files([path])
+                removed += 1
     return removed

@@ -331,3 +331,69 @@ def test_content_never_leaves_through_the_register(world, login):
     sent(world)
     page = _text(login(world.user("po_school")).get(reverse("transfers:register", args=[world.school.pk])))
     assert "Vertelt in korte zinnen." not in page
+
+
+def test_correcting_the_text_while_the_parents_read(world, login):
+    t = reading(world)
+    client = login(world.user("staff_childcare"))
+    url = reverse("transfers:transfer-edit", args=[t.pk])
+    page = _text(client.get(url))
+    assert "Tekst verbeteren" in page and 'value="Vertelt in korte zinnen."' not in page  # textarea
+    data = {"location": world.school_location.pk}
+    for code, fields in t.content.items():
+        for name, value in fields.items():
+            data[f"{code}-{name}"] = value or ""
+    data["development_language-going_well"] = "Vertelt in korte zinnen, ook in het Turks."
+    response = client.post(url, data)
+    assert response.status_code == 302
+    t.refresh_from_db()
+    assert t.state == Transfer.State.PARENTS_READING
+    assert t.content["development_language"]["going_well"] == "Vertelt in korte zinnen, ook in het Turks."
+
+
+def test_rectify_and_erase_pages(world, login):
+    t = sent(world)
+    received = ReceivedTransfer.objects.get(transfer=t)
+    staff = login(world.user("staff_childcare"))
+    url = reverse("transfers:transfer-rectify", args=[t.pk])
+    assert "Overdracht corrigeren" in _text(staff.get(url))
+    data = {}
+    for code, fields in received.content.items():
+        for name, value in fields.items():
+            data[f"{code}-{name}"] = value or ""
+    data["development_language-going_well"] = "Gecorrigeerd door de verzender."
+    assert staff.post(url, data).status_code == 302
+    received.refresh_from_db()
+    assert received.content["development_language"]["going_well"] == "Gecorrigeerd door de verzender."
+    assert staff.get(reverse("transfers:transfer-erase", args=[t.pk])).status_code == 403  # director only
+    director = login(world.user("director_childcare"))
+    response = director.post(reverse("transfers:transfer-erase", args=[t.pk]), {"reason": "erasure_request"})
+    assert response.status_code == 200  # the confirmation box is required
+    director.post(reverse("transfers:transfer-erase", args=[t.pk]), {"reason": "erasure_request", "confirm": "on"})
+    received.refresh_from_db()
+    assert received.is_removed
+    teacher_page = _text(
+        login(world.user("staff_school")).get(reverse("transfers:received-detail", args=[received.pk]))
+    )
+    assert (
+        "Gewist op verzoek van de verzender" in teacher_page and "Gecorrigeerd door de verzender." not in teacher_page
+    )
+
+
+def test_recording_a_meeting_from_the_page(world, login):
+    v = version(world)
+    client = login(world.user("staff_childcare"))
+    response = client.post(
+        reverse("transfers:meeting-record", args=[world.child_daycare.pk, v.pk]),
+        {
+            "location": world.school_location.pk,
+            "meeting_date": timezone.localdate().isoformat(),
+            "parents_present": "yes",
+            "categories": ["development_language"],
+            "summary": "Kennismaking met de juf.",
+        },
+    )
+    t = Transfer.objects.get()
+    assert response.status_code == 302 and t.state == Transfer.State.RECORDED and t.meeting_parents_present
+    page = _text(login(world.user("parent_a")).get(reverse("transfers:portal-timeline", args=[world.child_daycare.pk])))
+    assert "Driegesprek" in page
