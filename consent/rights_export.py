@@ -19,8 +19,8 @@ What it contains (section keys of the JSON):
   name;
 - `rights_requests`: the requester's requests about this child;
 - `incidents`: data breaches that concerned the child;
-- `audit_events`: the audit trail about the child and the requester, in words, with staff
-  shown by function title and organisation.
+- `audit_events`: the audit trail about the child, and about the requester where no other
+  child is named, in words, with staff shown by function title and organisation.
 
 Nothing of another child is read: every query is by this child's or this guardian's id.
 """
@@ -240,7 +240,7 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
     ]
     events = list(
         AuditEvent.objects.filter(organisation=org)
-        .filter(Q(child_ref=child.pk) | Q(guardian_ref=guardian.pk))
+        .filter(Q(child_ref=child.pk) | Q(guardian_ref=guardian.pk, child_ref__isnull=True))
         .order_by("id")[:MAX_AUDIT_EVENTS]
     )
     sentences.describe(events, organisation=org, audience="parent", me=guardian.user_id)

@@ -37,7 +37,7 @@ def _date(day: datetime.date) -> str:
 
 def _lock(request: RightsRequest) -> RightsRequest:
     return (
-        RightsRequest.objects.select_for_update()
+        RightsRequest.objects.select_for_update(of=("self",))
         .select_related("organisation", "child", "guardian", "objection")
         .get(pk=request.pk)
     )

@@ -166,7 +166,7 @@ def incident_update(*, incident: Incident, actor, children: Iterable[Child] | No
     unknown = set(fields) - set(INCIDENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown incident fields: {sorted(unknown)}")
-    incident = Incident.objects.select_for_update().select_related("organisation").get(pk=incident.pk)
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=incident.pk)
     if incident.status == Incident.Status.CLOSED:
         raise ValidationError(_("Dit incident is afgesloten en kan niet meer worden gewijzigd."))
     if "discovered_at" in fields:
@@ -209,7 +209,7 @@ def incident_update(*, incident: Incident, actor, children: Iterable[Child] | No
 
 @transaction.atomic
 def incident_close(*, incident: Incident, actor) -> Incident:
-    incident = Incident.objects.select_for_update().select_related("organisation").get(pk=incident.pk)
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=incident.pk)
     if incident.status == Incident.Status.CLOSED:
         raise ValidationError(_("Dit incident is al afgesloten."))
     if incident.risk == Incident.Risk.UNKNOWN:
