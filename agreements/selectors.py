@@ -412,7 +412,10 @@ def child_section(*, child: Child, user) -> dict | None:
             "version": v,
             "valid_today": v.is_valid_on(today),
             "needs_vve": v.legal_basis == LegalBasis.LEGAL_DUTY,
-            "verdict": transfer_selectors.version_verdict(child=child, version=v, user=user, at=now),
+            "applies": transfer_selectors.applies_to(v, child),
+            "verdict": transfer_selectors.version_verdict(child=child, version=v, user=user, at=now)
+            if transfer_selectors.applies_to(v, child)
+            else None,
         }
         for v in versions
     ]

@@ -21,6 +21,7 @@ from ..models import (
     AgreementVersion,
     DataCategory,
     LegalBasis,
+    Purpose,
     ReceivedTransfer,
     Transfer,
     TransferAccess,
@@ -119,6 +120,23 @@ def _see_per_category() -> str:
     return _("Niet alle gekozen gegevens mogen worden gedeeld; zie per categorie.")
 
 
+# Which kinds of location a purpose is about (for showing the agreements that apply to a
+# child; whether a transfer is ALLOWED is only ever decided by check_transfer).
+PURPOSE_LOCATIONS = {
+    Purpose.DEVELOPMENT_LINE: {Location.Kind.DAYCARE, Location.Kind.PRESCHOOL},
+    Purpose.VVE_HANDOVER: {Location.Kind.DAYCARE, Location.Kind.PRESCHOOL},
+    Purpose.BSO_SCHOOL: {Location.Kind.BSO, Location.Kind.SCHOOL},
+}
+
+
+def applies_to(version: AgreementVersion, child: Child) -> bool:
+    """Does the agreement's purpose concern children at this child's kind of location?
+    (The development line and VVE: children at a daycare or preschool; BSO ↔ school: children
+    at the BSO or, from the school's side, at school.)"""
+    kinds = PURPOSE_LOCATIONS.get(version.purpose)
+    return kinds is None or child.location.kind in kinds
+
+
 def sending_versions(child: Child) -> QuerySet[AgreementVersion]:
     """Active versions under which the child's own organisation sends."""
     return (
@@ -131,8 +149,13 @@ def sending_versions(child: Child) -> QuerySet[AgreementVersion]:
 
 
 def child_verdicts(*, child: Child, user, at: datetime.datetime | None = None) -> list[VersionVerdict]:
+    """'May I share?' for each active agreement that applies to the child."""
     at = at or timezone.now()
-    return [version_verdict(child=child, version=v, user=user, at=at) for v in sending_versions(child)]
+    return [
+        version_verdict(child=child, version=v, user=user, at=at)
+        for v in sending_versions(child)
+        if applies_to(v, child)
+    ]
 
 
 def receiving_locations(version: AgreementVersion) -> QuerySet[Location]:

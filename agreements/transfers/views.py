@@ -124,10 +124,10 @@ def compose(request: HttpRequest, child_pk: int, version_pk: int) -> HttpRespons
         request.POST if request.method == "POST" else None,
         locations=locations,
         allowed_codes=[(c.code, c.name) for c in categories],
-        initial={"location": locations.first(), "categories": [c.code for c in categories]},
+        initial={"location": locations.first()},
     )
     category_forms = _category_forms(request=request, child=child, categories=categories, content=None)
-    chosen = [c.code for c in categories]
+    chosen: list[str] = []  # data minimisation: nothing goes along unless staff choose it
     if request.method == "POST":
         chosen = request.POST.getlist("categories")
         if page.is_valid():

@@ -40,6 +40,8 @@ def test_development_line_handover_with_parents_reading_first(world, page_for, l
     staff.get_by_role("link", name="Overdragen en eerdere overdrachten").click()
     staff.get_by_role("link", name="Overdracht voorbereiden").click()
     staff.wait_for_load_state()
+    staff.get_by_label("Ontwikkeling: sociaal-emotioneel").check()
+    staff.get_by_label("Ontwikkeling: taal").check()
     staff.locator("#id_development_social_emotional-going_well").fill("Speelt graag samen en troost anderen.")
     staff.locator("#id_development_language-going_well").fill("Vertelt in korte zinnen over thuis.")
     staff.get_by_role("button", name="Opslaan en voorbeeld bekijken").click()
