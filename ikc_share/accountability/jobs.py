@@ -160,7 +160,7 @@ def audit_report_fail(*, report_id: int, error: str) -> None:
 
 def _reminder_due(request: RightsRequest, today: datetime.date) -> bool:
     state = deadline_state(request.due_on, today)
-    for threshold in REMINDER_DAYS:
+    for threshold in sorted(REMINDER_DAYS):  # the most urgent step reached
         if state.days_left <= threshold:
             step_day = request.due_on - datetime.timedelta(days=threshold)
             return request.reminded_on is None or request.reminded_on < step_day
