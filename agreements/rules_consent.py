@@ -144,6 +144,20 @@ def consent_state_summaries(
     }
 
 
+def consent_state_summaries_for_pairs(
+    *, pairs: Iterable[tuple[Child, AgreementVersion]], at: datetime.datetime
+) -> dict[tuple[int, int], ConsentSummary]:
+    """The same for many (child, version) pairs in a fixed number of queries (the parent
+    portal and the staff child page, with every active agreement at once)."""
+    pairs = list(pairs)
+    all_facts = selectors.consent_facts_for_pairs(pairs=pairs, at=at)
+    categories = selectors.categories_of_versions({v.pk: v for _c, v in pairs}.values())
+    return {
+        (c.pk, v.pk): summary_from_facts(facts=all_facts[c.pk, v.pk], version=v, categories=categories[v.pk], at=at)
+        for c, v in pairs
+    }
+
+
 def _resolve_categories(categories: Iterable) -> list[DataCategory]:
     items = list(categories)
     codes = [c for c in items if not isinstance(c, DataCategory)]

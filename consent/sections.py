@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from agreements.rules_consent import consent_state_summary
+from agreements.rules_consent import consent_state_summaries_for_pairs
 from ikc_share.models import Child
 
 from . import selectors
@@ -17,9 +17,9 @@ def child_section(*, child: Child, user) -> dict[str, Any] | None:
     versions = list(selectors.active_versions_sent_by(child.organisation_id))
     if not versions:
         return None
-    now = timezone.now()
+    summaries = consent_state_summaries_for_pairs(pairs=[(child, v) for v in versions], at=timezone.now())
     return {
         "template": "consent/_child_section.html",
         "child": child,
-        "rows": [{"version": v, "summary": consent_state_summary(child=child, version=v, at=now)} for v in versions],
+        "rows": [{"version": v, "summary": summaries[child.pk, v.pk]} for v in versions],
     }

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
-from agreements.models import AgreementVersion, DataCategory, LegalBasis
+from agreements.models import AgreementItem, AgreementVersion, DataCategory, LegalBasis
 from ikc_share.models import Child, Guardian, Guardianship
 
 from .models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection, ParentNotice
@@ -60,6 +60,11 @@ def covering_versions(version: AgreementVersion) -> list[AgreementVersion]:
             "-number"
         )
     )
+    return _covering(version, earlier)
+
+
+def _covering(version: AgreementVersion, earlier: list[AgreementVersion]) -> list[AgreementVersion]:
+    """`earlier`: the agreement's versions numbered up to `version`, newest first."""
     covering = []
     for v in earlier:
         if v.pk != version.pk and v.activated_at is None:
@@ -74,48 +79,81 @@ def consent_facts(
     *, children: Iterable[Child | int], version: AgreementVersion, at: datetime.datetime
 ) -> dict[int, ConsentFacts]:
     child_ids = [c if isinstance(c, int) else c.pk for c in children]
-    facts = {cid: ConsentFacts(child_id=cid) for cid in child_ids}
-    if not child_ids:
+    facts = consent_facts_for_pairs(pairs=[(cid, version) for cid in child_ids], at=at)
+    return {cid: facts[cid, version.pk] for cid in child_ids}
+
+
+def consent_facts_for_pairs(
+    *, pairs: Iterable[tuple[Child | int, AgreementVersion]], at: datetime.datetime
+) -> dict[tuple[int, int], ConsentFacts]:
+    """The facts for many (child, version) pairs in a fixed number of queries (five, or none
+    for no pairs), whatever the number of children and versions: the parent portal and the
+    staff child page ask for every active agreement at once."""
+    pairs = [(c if isinstance(c, int) else c.pk, v) for c, v in pairs]
+    facts = {(cid, v.pk): ConsentFacts(child_id=cid) for cid, v in pairs}
+    if not pairs:
         return facts
+    child_ids = sorted({cid for cid, _v in pairs})
+    versions = {v.pk: v for _cid, v in pairs}
+    agreement_ids = sorted({v.agreement_id for v in versions.values()})
+    senders = _sender_ids(versions.values())
+    by_child: dict[int, list[AgreementVersion]] = defaultdict(list)
+    for cid, v in pairs:
+        by_child[cid].append(v)
+
     ships = (
-        Guardianship.objects.filter(child_id__in=child_ids, guardian__organisation_id=_sender_id(version))
+        Guardianship.objects.filter(child_id__in=child_ids, guardian__organisation_id__in=set(senders.values()))
         .select_related("guardian")
         .order_by("-has_parental_authority", "pk")
     )
     for ship in ships:
-        facts[ship.child_id].guardians.append(
-            GuardianFact(guardian=ship.guardian, has_authority=ship.has_parental_authority)
-        )
+        for v in by_child[ship.child_id]:
+            if ship.guardian.organisation_id == senders[v.pk]:
+                facts[ship.child_id, v.pk].guardians.append(
+                    GuardianFact(guardian=ship.guardian, has_authority=ship.has_parental_authority)
+                )
 
-    covering_ids = [v.pk for v in covering_versions(version)]
+    all_versions: dict[int, list[AgreementVersion]] = defaultdict(list)
+    for v in AgreementVersion.objects.filter(agreement_id__in=agreement_ids).order_by("agreement_id", "-number"):
+        all_versions[v.agreement_id].append(v)
+    covering_ids = {
+        v.pk: {c.pk for c in _covering(v, [e for e in all_versions[v.agreement_id] if e.number <= v.number])}
+        for v in versions.values()
+    }
+    numbers = {v.pk: v.number for vs in all_versions.values() for v in vs}
+
     decisions = (
         ConsentDecision.objects.filter(
-            child_id__in=child_ids, version__agreement_id=version.agreement_id, decided_at__lte=at
+            child_id__in=child_ids, version__agreement_id__in=agreement_ids, decided_at__lte=at
         )
         .select_related("category", "version")
         .order_by("decided_at", "pk")
     )
     for d in decisions:
-        if d.version_id in covering_ids:
-            facts[d.child_id].decisions.append(d)
-        elif d.version.number < version.number:
-            facts[d.child_id].older_decisions += 1
+        for v in by_child[d.child_id]:
+            if d.version.agreement_id != v.agreement_id:
+                continue
+            if d.version_id in covering_ids[v.pk]:
+                facts[d.child_id, v.pk].decisions.append(d)
+            elif numbers.get(d.version_id, d.version.number) < v.number:
+                facts[d.child_id, v.pk].older_decisions += 1
 
-    for n in ParentNotice.objects.filter(child_id__in=child_ids, version=version, at__lte=at).order_by("at", "pk"):
-        facts[n.child_id].notices.append(n)
+    notices = ParentNotice.objects.filter(child_id__in=child_ids, version_id__in=list(versions), at__lte=at).order_by(
+        "at", "pk"
+    )
+    for n in notices:
+        if (n.child_id, n.version_id) in facts:
+            facts[n.child_id, n.version_id].notices.append(n)
 
     objections = (
-        Objection.objects.filter(
-            child_id__in=child_ids,
-            version__agreement_id=version.agreement_id,
-            version__number__lte=version.number,
-            created_at__lte=at,
-        )
-        .select_related("guardian")
+        Objection.objects.filter(child_id__in=child_ids, version__agreement_id__in=agreement_ids, created_at__lte=at)
+        .select_related("guardian", "version")
         .order_by("created_at", "pk")
     )
     for o in objections:
-        facts[o.child_id].objections.append(o)
+        for v in by_child[o.child_id]:
+            if o.version.agreement_id == v.agreement_id and o.version.number <= v.number:
+                facts[o.child_id, v.pk].objections.append(o)
     return facts
 
 
@@ -137,8 +175,34 @@ def _sender_id(version: AgreementVersion) -> int:
     return version.agreement.sending_organisation_id
 
 
+def _sender_ids(versions: Iterable[AgreementVersion]) -> dict[int, int]:
+    """Version id → sending organisation id, without a query per version when the
+    versions came with their agreement (select_related) and with one query otherwise."""
+    out, missing = {}, []
+    for v in versions:
+        if AgreementVersion._meta.get_field("agreement").is_cached(v):
+            out[v.pk] = v.agreement.sending_organisation_id
+        else:
+            missing.append(v)
+    if missing:
+        rows = AgreementVersion.objects.filter(pk__in=[v.pk for v in missing]).values_list(
+            "pk", "agreement__sending_organisation_id"
+        )
+        out.update(dict(rows))
+    return out
+
+
 def version_categories(version: AgreementVersion) -> list[DataCategory]:
     return [item.category for item in version.items.select_related("category").order_by("category__order")]
+
+
+def categories_of_versions(versions: Iterable[AgreementVersion]) -> dict[int, list[DataCategory]]:
+    """`version_categories` for many versions in one query."""
+    out: dict[int, list[DataCategory]] = {v.pk: [] for v in versions}
+    items = AgreementItem.objects.filter(version_id__in=list(out)).select_related("category")
+    for item in items.order_by("category__order", "pk"):
+        out[item.version_id].append(item.category)
+    return out
 
 
 def categories_by_code(codes: Iterable[str]) -> dict[str, DataCategory]:
@@ -149,9 +213,13 @@ def categories_by_code(codes: Iterable[str]) -> dict[str, DataCategory]:
 
 
 def active_versions_sent_by(organisation_id: int) -> QuerySet[AgreementVersion]:
+    return active_versions_sent_by_any([organisation_id])
+
+
+def active_versions_sent_by_any(organisation_ids: Iterable[int]) -> QuerySet[AgreementVersion]:
     return (
         AgreementVersion.objects.filter(
-            agreement__sending_organisation_id=organisation_id, status=AgreementVersion.Status.ACTIVE
+            agreement__sending_organisation_id__in=list(organisation_ids), status=AgreementVersion.Status.ACTIVE
         )
         .select_related("agreement__sending_organisation", "agreement__receiving_organisation")
         .order_by("agreement__title")
@@ -172,6 +240,26 @@ def notices_for(*, child: Child, version: AgreementVersion | None = None) -> Que
     if version is not None:
         qs = qs.filter(version=version)
     return qs.order_by("-at", "-pk")
+
+
+def objections_for_pairs(*, pairs: Iterable[tuple[Child, AgreementVersion]]) -> dict[tuple[int, int], list[Objection]]:
+    """`objections_for(child=…, version=…)` for many pairs in one query."""
+    pairs = list(pairs)
+    out: dict[tuple[int, int], list[Objection]] = {(c.pk, v.pk): [] for c, v in pairs}
+    if not pairs:
+        return out
+    qs = (
+        Objection.objects.filter(
+            child_id__in={c.pk for c, _v in pairs}, version__agreement_id__in={v.agreement_id for _c, v in pairs}
+        )
+        .select_related("guardian", "version__agreement", "decided_by")
+        .order_by("-created_at", "-pk")
+    )
+    for o in qs:
+        for c, v in pairs:
+            if o.child_id == c.pk and o.version.agreement_id == v.agreement_id and o.version.number <= v.number:
+                out[c.pk, v.pk].append(o)
+    return out
 
 
 def objections_for(*, child: Child, version: AgreementVersion | None = None) -> QuerySet[Objection]:

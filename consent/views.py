@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements.models import AgreementVersion, LegalBasis
-from agreements.rules_consent import consent_state_summaries, consent_state_summary
+from agreements.rules_consent import consent_state_summaries, consent_state_summaries_for_pairs, consent_state_summary
 from ikc_share import permissions as core
 
 from . import letters_adapter, records, selectors, services
@@ -137,34 +137,51 @@ def portal_link(request: HttpRequest) -> HttpResponse:
 # --- Parent portal -------------------------------------------------------------------------------
 
 
-def _parent_rows(access: perms.ParentAccess, at) -> list[dict]:
-    versions = list(selectors.active_versions_sent_by(access.child.organisation_id))
-    rows = []
-    for version in versions:
-        row = {
-            "version": version,
-            "is_consent": version.legal_basis == LegalBasis.CONSENT,
-            "may_object": version.legal_basis in (LegalBasis.PUBLIC_TASK, LegalBasis.LEGITIMATE_INTEREST),
-        }
-        if access.has_authority:
-            summary = consent_state_summary(child=access.child, version=version, at=at)
-            mine = next((g for g in summary.guardians if g.guardian_id == access.guardian.pk), None)
-            row.update(
-                summary=summary,
-                mine=mine,
-                may_withdraw=bool(mine and mine.state in ("given", "partial")),
-                objections=list(selectors.objections_for(child=access.child, version=version)),
-            )
-        rows.append(row)
-    return rows
+def _parent_rows(accesses: list[perms.ParentAccess], at) -> dict[int, list[dict]]:
+    """Per child: a row per active agreement of the child's organisation, with the consent
+    state and objections where the parent has authority. A fixed number of queries for any
+    number of children and agreements (one batch each for versions, consent and objections)."""
+    versions = list(selectors.active_versions_sent_by_any({a.child.organisation_id for a in accesses}))
+    pairs = [
+        (a.child, v)
+        for a in accesses
+        if a.has_authority
+        for v in versions
+        if v.agreement.sending_organisation_id == a.child.organisation_id
+    ]
+    summaries = consent_state_summaries_for_pairs(pairs=pairs, at=at)
+    objections = selectors.objections_for_pairs(pairs=pairs)
+    out: dict[int, list[dict]] = {}
+    for access in accesses:
+        rows = []
+        for version in versions:
+            if version.agreement.sending_organisation_id != access.child.organisation_id:
+                continue
+            row = {
+                "version": version,
+                "is_consent": version.legal_basis == LegalBasis.CONSENT,
+                "may_object": version.legal_basis in (LegalBasis.PUBLIC_TASK, LegalBasis.LEGITIMATE_INTEREST),
+            }
+            if access.has_authority:
+                summary = summaries[access.child.pk, version.pk]
+                mine = next((g for g in summary.guardians if g.guardian_id == access.guardian.pk), None)
+                row.update(
+                    summary=summary,
+                    mine=mine,
+                    may_withdraw=bool(mine and mine.state in ("given", "partial")),
+                    objections=objections[access.child.pk, version.pk],
+                )
+            rows.append(row)
+        out[access.child.pk] = rows
+    return out
 
 
 @require_GET
 @portal_login_required
 def portal_home(request: HttpRequest) -> HttpResponse:
     children = perms.parent_children(request.user)
-    now = timezone.now()
-    entries = [{"access": a, "rows": _parent_rows(a, now)} for a in children]
+    rows = _parent_rows(children, timezone.now())
+    entries = [{"access": a, "rows": rows[a.child.pk]} for a in children]
     return _private(render(request, "consent/portal_home.html", {"entries": entries}))
 
 
@@ -172,7 +189,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 @portal_login_required
 def portal_child(request: HttpRequest, child_pk: int) -> HttpResponse:
     access = perms.get_parent_child(request.user, child_pk)
-    context = {"access": access, "child": access.child, "rows": _parent_rows(access, timezone.now())}
+    context = {"access": access, "child": access.child, "rows": _parent_rows([access], timezone.now())[access.child.pk]}
     if access.has_authority:
         context["history"] = selectors.decision_history(child=access.child)
         context["notices"] = selectors.notices_for(child=access.child)
@@ -534,11 +551,11 @@ def child_consent(request: HttpRequest, child_pk: int) -> HttpResponse:
     _staff_only(request)
     child = perms.get_staff_child(request.user, child_pk)
     versions = list(selectors.active_versions_sent_by(child.organisation_id))
-    now = timezone.now()
+    summaries = consent_state_summaries_for_pairs(pairs=[(child, v) for v in versions], at=timezone.now())
     rows = [
         {
             "version": v,
-            "summary": consent_state_summary(child=child, version=v, at=now),
+            "summary": summaries[child.pk, v.pk],
             "is_consent": v.legal_basis == LegalBasis.CONSENT,
         }
         for v in versions
