@@ -6,17 +6,29 @@ and idempotent (the matrix calls them for every cast member)."""
 from __future__ import annotations
 
 import datetime
+import importlib
 import io
 
+from django.apps import apps as django_apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from agreements.models import AgreementVersion, ReceivedTransfer, Transfer, TransferRemark
+from agreements.models import AgreementVersion, DataCategory, ReceivedTransfer, Transfer, TransferRemark
 from agreements.transfers import services
 from ikc_share.models import FunctionTitle, Guardian
 from tests.consent.builders import decide, fake_letter, inform_all, make_version
+
+_CATALOGUE = importlib.import_module("agreements.migrations.0002_seed_data_categories")
+
+
+def ensure_catalogue() -> None:
+    """The data-category catalogue comes from a data migration; a transactional test that
+    ran earlier (live-server browser tests) may have flushed it. Put it back if so."""
+    if not DataCategory.objects.exists():
+        _CATALOGUE.seed(django_apps, None)
+
 
 DEV_CODES = ["identification", "development_language", "development_social_emotional"]
 VVE_CODES = ["vve_programme", "vve_duration"]
@@ -95,6 +107,7 @@ def version(
     existing = AgreementVersion.objects.filter(agreement__title=title, status="active").first()
     if existing:
         return existing
+    ensure_catalogue()
     v = make_version(world, basis=basis, title=title, codes=list(codes), sender=sender, receiver=receiver)
     receiver = receiver or world.school
     AgreementVersion.objects.filter(pk=v.pk).update(
