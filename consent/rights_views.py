@@ -274,7 +274,8 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if may_handle and rr.is_open:
         statuses = [(s, RightsRequest.Status(s).label) for s in rights_rules.NEXT.get(rr.status, ())]
         context["status_form"] = StatusForm(statuses=statuses)
-        context["extend_form"] = ExtendForm()
+        if rights_rules.extension_problem(request=rr, months=2, reason="-", today=today) is None:
+            context["extend_form"] = ExtendForm()
         context["assign_form"] = AssignForm(initial={"assignee": rr.assignee_id}, handlers=_handlers(organisation))
     return render(request, "consent/rights/staff_detail.html", context)
 

@@ -133,7 +133,7 @@ class AdviceForm(forms.Form):
     subject_id = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
     text = forms.CharField(
-        label=_("Advies van de privacy officer"),
+        label=_("Uw advies"),
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "id": "id_advice_text"}),
     )

@@ -7,7 +7,12 @@ from ikc_share.demo import DEMO_PASSWORD
 
 # Each app contributes its own demo data, in dependency order. A seeder takes the
 # DemoContext of the core and returns nothing.
-LATER_SEEDERS = ["agreements.demo.seed", "consent.demo.seed", "agreements.transfers.demo.seed"]
+LATER_SEEDERS = [
+    "agreements.demo.seed",
+    "consent.demo.seed",
+    "agreements.transfers.demo.seed",
+    "ikc_share.accountability.demo.seed",
+]
 
 
 class Command(BaseCommand):
