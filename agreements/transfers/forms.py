@@ -355,7 +355,21 @@ def form_class(code: str) -> type[CategoryForm]:
 # --- The page forms ---------------------------------------------------------------------------------
 
 
-class LocationChoiceField(forms.ModelChoiceField):
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """A primary key outside the database's range is an invalid choice, not a 500."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, self.queryset.model):
+            try:
+                number = int(str(value))
+            except (TypeError, ValueError):
+                number = 0
+            if not 0 < number <= 2**63 - 1:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class LocationChoiceField(SafeModelChoiceField):
     widget = forms.Select(attrs={"class": "form-select"})
 
     def label_from_instance(self, obj: Location) -> str:
@@ -436,7 +450,7 @@ class EraseForm(forms.Form):
 
 
 class LinkChildForm(forms.Form):
-    child = forms.ModelChoiceField(label=_("Ons eigen dossier van dit kind"), queryset=Child.objects.none())
+    child = SafeModelChoiceField(label=_("Ons eigen dossier van dit kind"), queryset=Child.objects.none())
 
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)

@@ -397,3 +397,33 @@ def test_recording_a_meeting_from_the_page(world, login):
     assert response.status_code == 302 and t.state == Transfer.State.RECORDED and t.meeting_parents_present
     page = _text(login(world.user("parent_a")).get(reverse("transfers:portal-timeline", args=[world.child_daycare.pk])))
     assert "Driegesprek" in page
+
+
+@pytest.mark.parametrize("bad", ["99999999999999999999999", "-1", "abc", "1e3"])
+def test_impossible_ids_in_forms_are_invalid_choices_not_errors(world, login, bad):
+    v = version(world)
+    client = login(world.user("staff_childcare"))
+    response = client.post(
+        reverse("transfers:compose", args=[world.child_daycare.pk, v.pk]),
+        {"location": bad, "categories": ["development_language"], "development_language-going_well": "x"},
+    )
+    assert response.status_code == 200 and not Transfer.objects.exists()
+    received = ReceivedTransfer.objects.get(transfer=sent(world))
+    response = login(world.user("staff_school")).post(
+        reverse("transfers:received-link", args=[received.pk]), {"child": bad}
+    )
+    assert response.status_code == 302
+    received.refresh_from_db()
+    assert received.child is None
+
+
+def test_impossible_ids_in_urls_are_404(world, login):
+    client = login(world.user("staff_childcare"))
+    huge = 2**64
+    for name, kwargs in [
+        ("transfers:transfer-detail", {"pk": huge}),
+        ("transfers:received-detail", {"pk": huge}),
+        ("transfers:child-transfers", {"child_pk": huge}),
+        ("transfers:portal-transfer", {"pk": huge}),
+    ]:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 404, name
