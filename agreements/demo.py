@@ -8,7 +8,9 @@
 - a draft about care needs and health (special categories, explicit consent).
 
 Everything goes through the services, so the audit trail is written. Idempotent: an
-agreement that already exists (by title, in this IKC) is left alone.
+agreement that already exists (by title, in this IKC) is left alone. The generic
+information letters of the active versions (Dutch and English) are made here and now,
+not by the worker, so the demo has them at once; making them again returns the stored ones.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from django.utils import timezone
 
 from ikc_share.models import FunctionTitle, Location, Organisation
 
-from . import rules, services
-from .models import Agreement, Art9Condition, DataCategory, LegalBasis, Purpose
+from . import letters, rules, services
+from .models import Agreement, AgreementVersion, Art9Condition, DataCategory, LegalBasis, Purpose
 
 
 def _items(pairs: list[tuple[str, str]]) -> list[rules.ItemSpec]:
@@ -217,3 +219,9 @@ def seed(ctx) -> None:
             consent_per_category=True,
         )
         services.agreement_create(actor=director_childcare, spec=spec, title=title)
+
+    for version in AgreementVersion.objects.filter(agreement__ikc=ctx.ikc, status=AgreementVersion.Status.ACTIVE):
+        for language in letters.LANGUAGES:
+            letters.letter_generic_ensure(
+                version=version, language=language, actor=directors[version.agreement.sending_organisation_id]
+            )

@@ -4,7 +4,8 @@ runs in one transaction and writes its audit events as the last step.
 The life of a version: draft → awaiting approval → active → superseded | ended. A return
 sends it back to draft; it is active only when both organisations' directors approved
 this same version in the current round (since it was last submitted). Activating a
-version supersedes the previously active one.
+version supersedes the previously active one and queues its generic information letters
+in both languages (rendered by a Celery task after commit).
 
 Audit: an agreement concerns two controllers, so each event is written to BOTH
 organisations' chains (each privacy officer audits it in their own log). Payloads hold
@@ -22,7 +23,7 @@ from ikc_share.audit import audit_record
 from ikc_share.models import Organisation
 from ikc_share.permissions import MANAGE, has_org_perm
 
-from . import rules
+from . import letters_services, rules
 from .models import Agreement, AgreementItem, AgreementVersion, Approval, Purpose
 
 Status = AgreementVersion.Status
@@ -245,6 +246,8 @@ def agreement_version_approve(
         version.status = Status.ACTIVE
         version.activated_at = now
         version.save(update_fields=["status", "activated_at"])
+        # The parents' letters of the new version, in both languages: rendered by a task after commit.
+        letters_services.letters_generate(version=version, actor=actor)
     _audit(
         agreement=agreement,
         actor=actor,

@@ -194,6 +194,8 @@ def letter_batch(request: HttpRequest, pk: int) -> HttpResponse:
             "busy": busy,
             "percent": int(100 * batch.done / batch.total) if batch.total else 0,
             "organisation": batch.version.agreement.sending_organisation,
+            # e.g. the consent app's "handed over" confirmation (registered, never imported here)
+            "sections": letters.batch_sections(batch=batch, user=request.user),
         },
     )
 

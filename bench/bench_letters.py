@@ -5,10 +5,15 @@
 Measures, on this machine:
   1. the generic letter: render time (HTML + PDF, mean/min of --repeat runs) and the first
      generate-and-store (render + storage + row + audit event);
-  2. a personalised batch of --letters letters, exactly as the Celery task runs it
-     (render, store, audit each letter, progress updates, ZIP);
-  3. the same number of minimal one-page WeasyPrint renders, as a floor;
-and prints the figures and the ratio batch / minimal.
+  2. a personalised batch of --letters letters, exactly as the Celery task runs it: a
+     login for each guardian who has none yet (a first batch), the personal link and QR
+     code, the cover's per-letter layer rendered COVER_CHUNK at a time over a background
+     rendered once, each letter assembled as the stored generic PDF + an incremental
+     update (agreements/letters_pdf.py), stored with its audit event, progress updates,
+     the ZIP;
+  3. the same number of minimal one-page WeasyPrint renders (a fresh HTML().write_pdf()
+     of two short paragraphs each, as anyone would write it), as the floor;
+and prints the figures and the ratio batch / minimal (target, issue 10: at most 1.5x).
 
 It needs no PostgreSQL and leaves the demo database alone: it migrates a throwaway SQLite
 database in a temporary folder, stores the files there, and deletes it all at the end.

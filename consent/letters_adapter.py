@@ -11,6 +11,8 @@ from agreements.models import AgreementVersion, Letter
 from ikc_share.models import Child, Guardian
 
 LANGUAGES = letters.LANGUAGES
+PAPER_LINK_SCOPE = letters.PAPER_LINK_SCOPE
+paper_link_max_age = letters.paper_link_max_age
 
 
 def letter_language(language: str | None) -> str:
@@ -29,11 +31,20 @@ def stored_letter(*, version: AgreementVersion, language: str) -> Letter | None:
 
 
 def letter_for_guardian(*, version: AgreementVersion, child: Child, guardian: Guardian, actor=None) -> Letter:
-    """The letter this guardian got on paper: their personalised letter if one was made,
-    otherwise the generic letter in their language."""
+    """The letter this guardian got on paper: their personalised letter if one was made
+    (in their language if there is one in it, else the latest in another), otherwise the
+    generic letter in their language."""
     language = letter_language(guardian.language)
-    personal = Letter.objects.filter(version=version, language=language, child=child, guardian=guardian).first()
-    return personal or generic_letter(version=version, language=language, actor=actor)
+    personal = sorted(
+        Letter.objects.filter(version=version, child=child, guardian=guardian),
+        key=lambda letter: (letter.language == language, letter.generated_at, letter.pk),
+    )
+    return personal[-1] if personal else generic_letter(version=version, language=language, actor=actor)
+
+
+def batch_letters(batch) -> list[Letter]:
+    """The personal letters in a finished paper batch (agreements.letters.batch_letters)."""
+    return letters.batch_letters(batch)
 
 
 def letter_body(letter: Letter) -> str:

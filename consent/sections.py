@@ -7,10 +7,12 @@ from typing import Any
 
 from django.utils import timezone
 
+from agreements.models import LetterBatch
 from agreements.rules_consent import consent_state_summaries_for_pairs
 from ikc_share.models import Child
 
-from . import selectors
+from . import letters_adapter, selectors
+from .models import ParentNotice
 
 
 def child_section(*, child: Child, user) -> dict[str, Any] | None:
@@ -22,4 +24,23 @@ def child_section(*, child: Child, user) -> dict[str, Any] | None:
         "template": "consent/_child_section.html",
         "child": child,
         "rows": [{"version": v, "summary": summaries[child.pk, v.pk]} for v in versions],
+    }
+
+
+def letter_batch_section(*, batch: LetterBatch, user) -> dict[str, Any] | None:
+    """On the paper-batch page (registered in ConsentConfig.ready; the agreements app never
+    imports this one): confirm that the letters were handed over or posted, which records
+    the guardians as informed. The batch page has already checked access to the batch."""
+    if batch.status != LetterBatch.Status.DONE:
+        return None
+    given = letters_adapter.batch_letters(batch)
+    recorded = ParentNotice.objects.filter(
+        version_id=batch.version_id, how=ParentNotice.How.PAPER, letter__in=given
+    ).count()
+    return {
+        "template": "consent/_letter_batch_handover.html",
+        "batch": batch,
+        "letters": len(given),
+        "recorded": recorded,
+        "open": len(given) - recorded,
     }

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.models import AgreementVersion, DataCategory, LegalBasis, Letter
+from agreements.models import AgreementVersion, DataCategory, LegalBasis, Letter, LetterBatch
 from agreements.rules_consent import NO_ANSWER, consent_state_summaries
 from ikc_share.audit import audit_record
 from ikc_share.models import Child, Guardian, Guardianship, Location
@@ -286,10 +286,13 @@ def parent_notice_record(
     letter: Letter | None,
     at: datetime.datetime | None = None,
     round_mail: ConsentRoundMail | None = None,
+    child_letters: dict[int, Letter] | None = None,
 ) -> list[ParentNotice]:
     """Record that a guardian was informed of this version (e-mail, paper letter handed
-    over, three-way meeting), with the letter's SHA-256."""
+    over, three-way meeting), with the letter's SHA-256. `child_letters` gives a child its
+    own letter (a personal paper letter names one child); the others get `letter`."""
     children = list(children)
+    child_letters = child_letters or {}
     if how not in ParentNotice.How.values:
         raise ValidationError(_("Kies hoe de ouder is geïnformeerd."))
     if version.status != AgreementVersion.Status.ACTIVE:
@@ -302,8 +305,9 @@ def parent_notice_record(
             or not Guardianship.objects.filter(guardian=guardian, child=child).exists()
         ):
             raise ValidationError(_("Deze ouder hoort niet bij dit kind."))
-    if letter is not None:
-        letters_adapter.check_letter(letter=letter, version=version)
+    shown = {child.pk: child_letters.get(child.pk, letter) for child in children}
+    for given in {s.pk: s for s in shown.values() if s is not None}.values():
+        letters_adapter.check_letter(letter=given, version=version)
     now = timezone.now()
     at = at or now
     if at > now + datetime.timedelta(minutes=5):
@@ -314,9 +318,9 @@ def parent_notice_record(
             guardian=guardian,
             child=child,
             how=how,
-            language=letter.language if letter else guardian.language,
-            letter=letter,
-            letter_sha256=letter.sha256 if letter else "",
+            language=shown[child.pk].language if shown[child.pk] else guardian.language,
+            letter=shown[child.pk],
+            letter_sha256=shown[child.pk].sha256 if shown[child.pk] else "",
             at=at,
             recorded_by=actor,
             round_mail=round_mail,
@@ -342,6 +346,84 @@ def parent_notice_record(
             "how": how,
             "notices": [n.pk for n in notices],
             "letter_sha256": letter.sha256 if letter else None,
+            "letter_sha256s": [n.letter_sha256 or None for n in notices],
+        },
+    )
+    return notices
+
+
+@transaction.atomic
+def paper_letters_handed_over(*, batch: LetterBatch, actor) -> list[ParentNotice]:
+    """Staff confirm that the personal paper letters of a finished batch were handed over
+    or posted: each guardian is now informed of the version, by the exact letter they
+    got (a ParentNotice, how=paper, with that letter's SHA-256). Making the letters was
+    not informing anyone; this is. Letters recorded before are skipped (a second click
+    changes nothing); a pending paper request of a consent round to the same guardian
+    counts as handed over when all its children's letters are."""
+    batch = LetterBatch.objects.select_for_update().select_related("version__agreement").get(pk=batch.pk)
+    version = batch.version
+    if batch.status != LetterBatch.Status.DONE:
+        raise ValidationError(_("De brieven zijn nog niet klaar."))
+    if version.status != AgreementVersion.Status.ACTIVE:
+        raise ValidationError(_("Deze afspraak is niet (meer) actief."))
+    given = letters_adapter.batch_letters(batch)
+    if not given:
+        raise ValidationError(_("In deze reeks zitten geen brieven om vast te leggen."))
+    recorded = set(
+        ParentNotice.objects.filter(version=version, how=ParentNotice.How.PAPER, letter__in=given).values_list(
+            "letter_id", flat=True
+        )
+    )
+    todo = [letter for letter in given if letter.pk not in recorded]
+    if not todo:
+        raise ValidationError(_("Dit is al vastgelegd: deze ouders zijn geïnformeerd."))
+    now = timezone.now()
+    covered = {(letter.guardian_id, letter.child_id) for letter in given}
+    mails = {}
+    for mail in (
+        ConsentRoundMail.objects.filter(
+            round__version=version,
+            channel=ConsentRoundMail.Channel.PAPER,
+            status=ConsentRoundMail.Status.PENDING,
+            guardian_id__in={letter.guardian_id for letter in todo},
+        )
+        .prefetch_related("children")
+        .order_by("round_id", "pk")
+    ):
+        if all((mail.guardian_id, child.pk) in covered for child in mail.children.all()):
+            mails[mail.guardian_id] = mail  # the latest round's request
+    notices = ParentNotice.objects.bulk_create(
+        [
+            ParentNotice(
+                version=version,
+                guardian_id=letter.guardian_id,
+                child_id=letter.child_id,
+                how=ParentNotice.How.PAPER,
+                language=letter.language,
+                letter=letter,
+                letter_sha256=letter.sha256,
+                at=now,
+                recorded_by=actor,
+                round_mail=mails.get(letter.guardian_id),
+            )
+            for letter in todo
+        ]
+    )
+    for mail in mails.values():
+        first = next(letter for letter in todo if letter.guardian_id == mail.guardian_id)
+        ConsentRoundMail.objects.filter(pk=mail.pk, status=ConsentRoundMail.Status.PENDING).update(
+            status=ConsentRoundMail.Status.HANDED_OVER, sent_at=now, letter_sha256=first.sha256
+        )
+    audit_record(
+        organisation=_sender(version),
+        actor=actor,
+        action="consent.paper_letters_handed_over",
+        target=batch,
+        payload={
+            "batch": batch.pk,
+            "version": version.pk,
+            "letters": [letter.pk for letter in todo],
+            "round_mails": sorted(mail.pk for mail in mails.values()),
         },
     )
     return notices

@@ -35,6 +35,11 @@ urlpatterns = [
         views.round_paper_handed_over,
         name="round-paper-handed-over",
     ),
+    path(
+        "consent/letter-batches/<int:batch_pk>/handed-over/",
+        views.letter_batch_handed_over,
+        name="letter-batch-handed-over",
+    ),
     path("consent/children/<int:child_pk>/", views.child_consent, name="child-consent"),
     path(
         "consent/children/<int:child_pk>/versions/<int:version_pk>/paper/", views.paper_decision, name="paper-decision"

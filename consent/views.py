@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agreements import letters_permissions
 from agreements.models import AgreementVersion, LegalBasis
 from agreements.rules_consent import consent_state_summaries, consent_state_summaries_for_pairs, consent_state_summary
 from ikc_share import permissions as core
@@ -46,6 +47,7 @@ from .models import ConsentDecision, ConsentRoundMail, ParentNotice
 
 portal_login_required = login_required(login_url="consent:portal-login")
 SESAME_BACKEND = "sesame.backends.ModelBackend"
+PAPER = "paper"  # ?via=paper: the personal link on a paper letter (agreements.letters.letter_link)
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -99,25 +101,40 @@ def portal_login(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 def portal_link(request: HttpRequest) -> HttpResponse:
-    """The e-mail link. GET shows ONE button ("Verder") and spends nothing, so a mail
-    scanner that opens the link does not use it up; the POST spends the token (single use,
-    expires) and starts a session that reaches the parent portal only."""
+    """The e-mail link, and the personal link (QR code) on a paper letter. GET shows ONE
+    button ("Verder") and spends nothing, so a mail scanner that opens the link does not
+    use it up; the POST spends the token (single use, expires) and starts a session that
+    reaches the parent portal only. A paper link (`via=paper`) carries a token of its own
+    scope that works PAPER_LINK_MAX_AGE_DAYS instead of SESAME_MAX_AGE: an e-mail token is
+    not accepted as a paper one, so it never gets the longer validity."""
     if request.method == "GET":
         language = request.GET.get("lang", "")
         form = MagicLinkForm(initial={"sesame": request.GET.get("sesame", ""), "next": request.GET.get("next", "")})
+        paper = request.GET.get("via") == PAPER
         with translation.override(letters_adapter.letter_language(language or translation.get_language())):
-            return _private(render(request, "consent/portal_link.html", {"form": form}))
+            return _private(render(request, "consent/portal_link.html", {"form": form, "paper": paper}))
     form = MagicLinkForm(request.POST)
+    # A paper letter's link: a token of its own scope, valid longer (letters_adapter.paper_link_max_age).
+    paper = request.POST.get("via") == PAPER
+    invalid = {"paper": paper}
     if not form.is_valid():
-        return _private(render(request, "consent/portal_link_invalid.html", status=400))
+        return _private(render(request, "consent/portal_link_invalid.html", invalid, status=400))
     target = _portal_next(request, form.cleaned_data["next"])
     # authenticate() (not sesame's get_user) so that django-axes sees the request: repeated
     # bad tokens from one address are throttled like bad passwords, and audited as failures.
-    user = authenticate(request, sesame=form.cleaned_data["sesame"])
+    if paper:
+        user = authenticate(
+            request,
+            sesame=form.cleaned_data["sesame"],
+            scope=letters_adapter.PAPER_LINK_SCOPE,
+            max_age=letters_adapter.paper_link_max_age(),
+        )
+    else:
+        user = authenticate(request, sesame=form.cleaned_data["sesame"])
     if user is None:
         if request.user.is_authenticated:  # an older link, opened again in the same visit
             return redirect(target)
-        return _private(render(request, "consent/portal_link_invalid.html", status=400))
+        return _private(render(request, "consent/portal_link_invalid.html", invalid, status=400))
     if request.user.is_authenticated and request.user.pk == user.pk:
         user.last_login = timezone.now()  # spend the token; keep the session as it is
         user.save(update_fields=["last_login"])
@@ -526,23 +543,50 @@ def round_paper_handed_over(request: HttpRequest, pk: int, mail_pk: int) -> Http
     mail = round_.mails.filter(pk=mail_pk, channel=ConsentRoundMail.Channel.PAPER).select_related("guardian").first()
     if mail is None:
         raise Http404
+    children = list(mail.children.all())
     try:
+        # Each child's own paper letter (a personal letter names one child), else the generic one.
+        shown = {
+            child.pk: letters_adapter.letter_for_guardian(
+                version=round_.version, child=child, guardian=mail.guardian, actor=request.user
+            )
+            for child in children
+        }
         services.parent_notice_record(
             version=round_.version,
             guardian=mail.guardian,
-            children=list(mail.children.all()),
+            children=children,
             how=ParentNotice.How.PAPER,
             actor=request.user,
             round_mail=mail,
-            letter=letters_adapter.letter_for_guardian(
-                version=round_.version, child=mail.children.first(), guardian=mail.guardian, actor=request.user
-            ),
+            letter=shown[children[0].pk] if children else None,
+            child_letters=shown,
         )
     except ValidationError as exc:
         _errors(request, exc)
     else:
         messages.success(request, _("Vastgelegd: de brief is overhandigd."))
     return redirect("consent:round-detail", pk=round_.pk)
+
+
+@require_POST
+@login_required
+def letter_batch_handed_over(request: HttpRequest, batch_pk: int) -> HttpResponse:
+    """Staff confirm that the personal paper letters of a batch were handed over or posted:
+    that (not making them) records each guardian as informed. Directors of the sending
+    organisation, who start and download batches (agreements/letters_permissions.py)."""
+    _staff_only(request)
+    batch = letters_permissions.get_batch(request.user, batch_pk)
+    try:
+        notices = services.paper_letters_handed_over(batch=batch, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Vastgelegd: %(count)s ouders hebben de brief op papier gekregen.") % {"count": len(notices)},
+        )
+    return redirect("agreements:letter-batch", pk=batch.pk)
 
 
 @require_GET

@@ -247,6 +247,8 @@ def test_active_preview_has_no_watermark(version_factory):
 
 
 def test_personal_letter_greets_guardian_and_names_child(world, version_factory):
+    """The personal cover comes first: the guardian by name, the child by name, and the
+    personal link into the parent portal; then the generic letter, whole."""
     version = version_factory(basis="a")
     generic = letters.letter_generic_ensure(version=version, language="nl")
     ship = world.child_daycare.guardianships.select_related("guardian").first()
@@ -255,7 +257,9 @@ def test_personal_letter_greets_guardian_and_names_child(world, version_factory)
     )
     text = pdf_text(letter.file.read())
     assert f"Beste {ship.guardian.full_name}," in text
-    assert "Deze brief gaat over uw kind Noah Jansen" in text
-    # For now the personal link points to the generic letter's page (one function decides).
-    assert generic.public_token in text.replace(" ", "")
+    assert "Deze brief gaat over uw kind Noah Jansen." in text
+    assert text.index(f"Beste {ship.guardian.full_name},") < text.index("Beste ouder of verzorger,")
+    compact = text.replace(" ", "")
+    assert "/portal/link/?sesame=" in compact and "via=paper" in compact  # the personal link (letter_link)
+    assert generic.public_token in compact  # the generic letter's own page, on its own pages
     assert letter.sha256 != generic.sha256

@@ -60,4 +60,10 @@ ROUTES = {
     ),
     "agreements:letter-batch": Route(kwargs=lambda w: {"pk": matrix_batch(w).pk}, expect=SENDER_DIRECTOR),
     "agreements:letter-batch-download": Route(kwargs=lambda w: {"pk": matrix_batch(w).pk}, expect=SENDER_DIRECTOR),
+    # The consent app's confirmation on the batch page: the letters were handed over (informing).
+    "consent:letter-batch-handed-over": Route(
+        kwargs=lambda w: {"batch_pk": matrix_batch(w).pk},
+        method="post",
+        expect={"director_childcare": 302, "staff_childcare": 403, "po_childcare": 403},
+    ),
 }
