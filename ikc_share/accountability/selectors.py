@@ -29,7 +29,7 @@ from agreements.rules_consent import (
     NOT_NEEDED,
     REFUSED,
     WITHDRAWN,
-    consent_state_summaries,
+    consent_state_summaries_for_pairs,
 )
 from consent import rights_selectors
 from consent import selectors as consent_selectors
@@ -297,19 +297,23 @@ def _segments(counts: dict[str, int], total: int) -> list[BarSegment]:
 def coverage(*, organisation: Organisation, at: datetime.datetime) -> list[CoverageRow]:
     """Per active agreement version the organisation SENDS under: how many of its current
     children have consent given, refused (or the parents disagree), withdrawn, or no answer
-    yet. The same rules as check_transfer (agreements/rules_consent.py), in bulk: one
-    query for the children plus a fixed number per version."""
+    yet. The same rules as check_transfer (agreements/rules_consent.py), for every (child,
+    version) pair at once: a fixed number of queries whatever the number of children and
+    agreements."""
     versions = list(consent_selectors.active_versions_sent_by(organisation.pk))
     if not versions:
         return []
     children = list(Child.objects.filter(organisation=organisation, left_on__isnull=True).only("pk", "organisation_id"))
+    consent_versions = [v for v in versions if v.legal_basis == LegalBasis.CONSENT]
+    summaries = consent_state_summaries_for_pairs(
+        pairs=[(child, v) for v in consent_versions for child in children], at=at
+    )
     rows = []
     for version in versions:
         is_consent = version.legal_basis == LegalBasis.CONSENT
         counts = {"given": 0, "refused": 0, "withdrawn": 0, "open": 0, "not_needed": 0}
-        if is_consent and children:
-            summaries = consent_state_summaries(children=children, version=version, at=at)
-            tally = Counter(s.state for s in summaries.values())
+        if is_consent:
+            tally = Counter(summaries[child.pk, version.pk].state for child in children)
             counts["given"] = tally[GIVEN]
             counts["refused"] = tally[REFUSED] + tally[CONFLICT]
             counts["withdrawn"] = tally[WITHDRAWN]

@@ -297,11 +297,6 @@ def test_transfer_inbox(world, login):
     budget(login(world.user("staff_school")), path, growth)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="N+1 per active agreement: the coverage block asks consent_state_summaries once per version "
-    "(ikc_share/accountability/selectors.coverage, 6 queries each); consent_state_summaries_for_pairs does all at once",
-)
 def test_privacy_dashboard(world, login):
     growth = Growth(world)
     path = url_or_skip("ikc_share:privacy-dashboard", org_pk=world.childcare.pk)
