@@ -103,6 +103,7 @@ def version_letters(request: HttpRequest, version_pk: int) -> HttpResponse:
             "may_batch": may_batch,
             "batch_form": LetterBatchForm() if may_batch else None,
             "batches": LetterBatch.objects.filter(version=version)[:20] if may_batch else [],
+            "paper_link_days": letters.paper_link_max_age().days,
             "organisation": agreement.sending_organisation,
         },
     )

@@ -23,7 +23,7 @@ from agreements import letters
 from agreements.letters_pdf import contains_generic
 from agreements.models import AgreementVersion, Letter, LetterBatch
 from consent.models import ParentNotice
-from ikc_share.models import AuditEvent, Guardian
+from ikc_share.models import AuditEvent, Guardian, Organisation
 from tests.agreements.helpers import activate, spec
 from tests.factories import ChildFactory, GuardianFactory, link_guardian
 from tests.letters.conftest import pdf_text
@@ -333,3 +333,17 @@ def test_fetcher_serves_generated_images_only_by_exact_name():
     for url in (letters.GENERATED_BASE + "qr-1.png", letters.GENERATED_BASE + "../static/css/letter-print.css"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+def test_very_long_names_and_addresses_still_fit_one_cover_page(world, version_factory):
+    Organisation.objects.filter(pk=world.childcare.pk).update(
+        name=("Stichting Kinderopvang Met Een Heel Lange Naam " * 5)[:200], address="Straat " * 28, city="X" * 100
+    )
+    Organisation.objects.filter(pk=world.school.pk).update(
+        name=("Stichting Openbaar Onderwijs Met Een Lange Naam " * 5)[:200], address="Laan " * 40
+    )
+    version = version_factory(basis="a")
+    data = _bytes(_personal(version, world.child_daycare, _sanne(world)))
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.page_labels[:2] == ["Voorblad", "1"]
+    assert "Beste Sanne de Boer," in pdf_text_page(reader, 0)
