@@ -35,15 +35,38 @@ class GuardianFact:
         return self.guardian.first_name
 
 
+@dataclass(slots=True)
+class DecisionFact:
+    """The columns of a ConsentDecision the rules read (no model instance: the coverage
+    page reads thousands of them)."""
+
+    pk: int
+    guardian_id: int
+    version_id: int
+    category_id: int | None
+    state: str
+    explicit: bool
+    decided_at: datetime.datetime
+
+
+@dataclass(slots=True)
+class NoticeFact:
+    """The columns of a ParentNotice the rules read."""
+
+    pk: int
+    guardian_id: int
+    at: datetime.datetime
+
+
 @dataclass
 class ConsentFacts:
     """Everything the rules need about one child and one agreement version at one moment."""
 
     child_id: int
     guardians: list[GuardianFact] = field(default_factory=list)
-    decisions: list[ConsentDecision] = field(default_factory=list)  # covering versions, decided <= at
+    decisions: list[DecisionFact] = field(default_factory=list)  # covering versions, decided <= at
     older_decisions: int = 0  # decisions on versions that no longer cover (before a material change)
-    notices: list[ParentNotice] = field(default_factory=list)  # this version, at <= at
+    notices: list[NoticeFact] = field(default_factory=list)  # this version, at <= at
     objections: list[Objection] = field(default_factory=list)  # this agreement up to this version, filed <= at
 
     @property
@@ -120,30 +143,55 @@ def consent_facts_for_pairs(
         v.pk: {c.pk for c in _covering(v, [e for e in all_versions[v.agreement_id] if e.number <= v.number])}
         for v in versions.values()
     }
-    numbers = {v.pk: v.number for vs in all_versions.values() for v in vs}
 
     decisions = (
         ConsentDecision.objects.filter(
             child_id__in=child_ids, version__agreement_id__in=agreement_ids, decided_at__lte=at
         )
-        .select_related("category", "version")
         .order_by("decided_at", "pk")
+        .values_list(
+            "pk",
+            "child_id",
+            "guardian_id",
+            "version_id",
+            "category_id",
+            "state",
+            "explicit",
+            "decided_at",
+            "version__agreement_id",
+            "version__number",
+        )
     )
-    for d in decisions:
-        for v in by_child[d.child_id]:
-            if d.version.agreement_id != v.agreement_id:
+    for (
+        pk,
+        child_id,
+        guardian_id,
+        version_id,
+        category_id,
+        state,
+        explicit,
+        decided_at,
+        agreement_id,
+        number,
+    ) in decisions:
+        fact = None
+        for v in by_child[child_id]:
+            if agreement_id != v.agreement_id:
                 continue
-            if d.version_id in covering_ids[v.pk]:
-                facts[d.child_id, v.pk].decisions.append(d)
-            elif numbers.get(d.version_id, d.version.number) < v.number:
-                facts[d.child_id, v.pk].older_decisions += 1
+            if version_id in covering_ids[v.pk]:
+                fact = fact or DecisionFact(pk, guardian_id, version_id, category_id, state, explicit, decided_at)
+                facts[child_id, v.pk].decisions.append(fact)
+            elif number < v.number:
+                facts[child_id, v.pk].older_decisions += 1
 
-    notices = ParentNotice.objects.filter(child_id__in=child_ids, version_id__in=list(versions), at__lte=at).order_by(
-        "at", "pk"
+    notices = (
+        ParentNotice.objects.filter(child_id__in=child_ids, version_id__in=list(versions), at__lte=at)
+        .order_by("at", "pk")
+        .values_list("pk", "child_id", "version_id", "guardian_id", "at")
     )
-    for n in notices:
-        if (n.child_id, n.version_id) in facts:
-            facts[n.child_id, n.version_id].notices.append(n)
+    for pk, child_id, version_id, guardian_id, notice_at in notices:
+        if (child_id, version_id) in facts:
+            facts[child_id, version_id].notices.append(NoticeFact(pk, guardian_id, notice_at))
 
     objections = (
         Objection.objects.filter(child_id__in=child_ids, version__agreement_id__in=agreement_ids, created_at__lte=at)
@@ -321,8 +369,8 @@ def children_in_scope(*, children: QuerySet[Child], location_id: int | None, gro
     return qs
 
 
-def decisions_by_guardian(decisions: Iterable[ConsentDecision]) -> dict[int, list[ConsentDecision]]:
-    out: dict[int, list[ConsentDecision]] = defaultdict(list)
+def decisions_by_guardian(decisions: Iterable[DecisionFact]) -> dict[int, list[DecisionFact]]:
+    out: dict[int, list[DecisionFact]] = defaultdict(list)
     for d in decisions:
         out[d.guardian_id].append(d)
     return out
