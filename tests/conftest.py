@@ -61,6 +61,26 @@ CAST = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _data_category_catalogue(request):
+    """The data-category catalogue comes from a data migration. A transactional test
+    (browser, race, worker) flushes the database at its end, which removes it for the
+    next one: put it back for every test that uses the database."""
+    if not any(name in request.fixturenames for name in ("db", "transactional_db", "live_server")) and not (
+        request.node.get_closest_marker("django_db")
+    ):
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+    from tests.transfers.builders import ensure_catalogue
+
+    ensure_catalogue()
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
 @pytest.fixture
 def world(db) -> World:
     ikc = IkcFactory(name="IKC Test", slug="ikc-test")
