@@ -9,6 +9,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.transfers.builders import ensure_catalogue
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -77,3 +79,14 @@ def login_with_password(page, live_server, username: str, password: str = "test-
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def data_category_catalogue(request):
+    """Browser tests are transactional: each one flushes the database when it ends, and with
+    it the data-category catalogue that a data migration put there. Put it back before each
+    test, so that the journeys do not depend on the order they run in."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("db")
+    ensure_catalogue()
