@@ -18,8 +18,9 @@ from .models import AgreementVersion, LetterBatch
 
 def letters_generate(*, version: AgreementVersion, actor: Any = None) -> list[str]:
     """Queue the generic letter of an active version in every language that is not there
-    yet. Returns the languages queued. The agreements service that activates a version
-    can call this too."""
+    yet, rendered by a task after commit. Returns the languages queued. Called when a
+    version becomes active (agreements.services.agreement_version_approve) and by the
+    "make the letters" button."""
     if version.status != AgreementVersion.Status.ACTIVE:
         raise ValidationError(
             _("Alleen voor een actieve afspraak maken we een brief voor ouders. Bekijk een concept als voorbeeld.")
