@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -278,13 +278,36 @@ def organisation_transfers(*, organisation: Organisation, transfers: QuerySet[Tr
 # --- Receiving side -----------------------------------------------------------------------------------
 
 
-def inbox(*, received: QuerySet[ReceivedTransfer], organisation: Organisation) -> QuerySet[ReceivedTransfer]:
-    return (
+INBOX_PAGE = 50
+
+
+@dataclass
+class InboxPage:
+    received: list[ReceivedTransfer]
+    older: int | None  # keyset cursor: the next page shows copies with a smaller id
+
+
+def inbox(
+    *,
+    received: QuerySet[ReceivedTransfer],
+    organisation: Organisation,
+    before: int | None = None,
+    size: int = INBOX_PAGE,
+) -> InboxPage:
+    """Newest first, a page at a time (keyset on id: copies are made when they arrive, so
+    ids grow with received_at), each with `opened` (any TransferAccess) as one EXISTS
+    instead of every access row."""
+    qs = (
         received.filter(organisation=organisation)
         .select_related("transfer__sending_organisation", "transfer__version__agreement", "location", "child")
-        .prefetch_related(Prefetch("accesses", queryset=TransferAccess.objects.order_by("at")))
-        .order_by("confirmed_at", "-received_at")
+        .annotate(opened=Exists(TransferAccess.objects.filter(received=OuterRef("pk"))))
+        .order_by("-pk")
     )
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    rows = list(qs[: size + 1])
+    page = rows[:size]
+    return InboxPage(received=page, older=page[-1].pk if len(rows) > size else None)
 
 
 def link_suggestions(received: ReceivedTransfer, children: QuerySet[Child]) -> list[Child]:

@@ -520,8 +520,17 @@ def guide_page(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest, org_pk: int) -> HttpResponse:
     _staff_only(request)
     organisation = perms.receiving_organisation(request.user, org_pk)
-    received = selectors.inbox(received=perms.received_for(request.user), organisation=organisation)
-    return render(request, "agreements/transfers/inbox.html", {"organisation": organisation, "received": received})
+    before = request.GET.get("before", "")
+    page = selectors.inbox(
+        received=perms.received_for(request.user),
+        organisation=organisation,
+        before=int(before) if before.isdigit() and 0 < int(before) <= perms.MAX_PK else None,
+    )
+    return render(
+        request,
+        "agreements/transfers/inbox.html",
+        {"organisation": organisation, "received": page.received, "older": page.older, "first": not before},
+    )
 
 
 @require_GET
