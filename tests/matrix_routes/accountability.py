@@ -75,15 +75,9 @@ ROUTES = {
     "consent:rights-list": Route(kwargs=_org, expect=AUDITORS),
     "consent:rights-record": Route(kwargs=_org, expect=RECORDERS),
     "consent:rights-detail": Route(kwargs=lambda w: {"pk": access_request(w).pk}, expect=AUDITORS),
-    "consent:rights-status": Route(
-        kwargs=lambda w: {"pk": access_request(w).pk}, method="post", expect=DIRECTOR_POST
-    ),
-    "consent:rights-extend": Route(
-        kwargs=lambda w: {"pk": access_request(w).pk}, method="post", expect=DIRECTOR_POST
-    ),
-    "consent:rights-assign": Route(
-        kwargs=lambda w: {"pk": access_request(w).pk}, method="post", expect=DIRECTOR_POST
-    ),
+    "consent:rights-status": Route(kwargs=lambda w: {"pk": access_request(w).pk}, method="post", expect=DIRECTOR_POST),
+    "consent:rights-extend": Route(kwargs=lambda w: {"pk": access_request(w).pk}, method="post", expect=DIRECTOR_POST),
+    "consent:rights-assign": Route(kwargs=lambda w: {"pk": access_request(w).pk}, method="post", expect=DIRECTOR_POST),
     "consent:rights-export-prepare": Route(
         kwargs=lambda w: {"pk": access_request(w).pk}, method="post", expect=DIRECTOR_POST
     ),
