@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from ikc_share.models import Child, FunctionTitle, Ikc, Location, Membership, Or
 
 from . import rules_consent
 from .models import (
+    AgreementItem,
     AgreementVersion,
     Approval,
     Art9Condition,
@@ -125,6 +127,17 @@ class VersionSpec:
         return [c for c in self.categories if c.is_special]
 
 
+def _prefetched(version: AgreementVersion, name: str) -> list | None:
+    """The related rows `check_transfers` loaded for many versions at once, or None."""
+    cache = getattr(version, "_prefetched_objects_cache", {})
+    return list(cache[name]) if name in cache else None
+
+
+def _version_items(version: AgreementVersion) -> list[AgreementItem]:
+    items = _prefetched(version, "items")
+    return items if items is not None else list(version.items.select_related("category"))
+
+
 def spec_from_version(version: AgreementVersion) -> VersionSpec:
     agreement = version.agreement
     methods = set()
@@ -142,7 +155,7 @@ def spec_from_version(version: AgreementVersion) -> VersionSpec:
         art9_condition=version.art9_condition,
         statutory_provision=version.statutory_provision,
         balancing_test=version.balancing_test,
-        items=[ItemSpec(i.category, i.justification) for i in version.items.select_related("category")],
+        items=[ItemSpec(i.category, i.justification) for i in _version_items(version)],
         methods=frozenset(methods),
         receiving_roles=list(version.receiving_roles.all()),
         receiving_locations=list(version.receiving_locations.all()),
@@ -828,7 +841,14 @@ def current_decisions(version: AgreementVersion) -> dict[int, Approval]:
     if version.submitted_at is None:
         return {}
     decisions: dict[int, Approval] = {}
-    for approval in version.approvals.filter(decided_at__gte=version.submitted_at).order_by("decided_at", "pk"):
+    approvals = _prefetched(version, "approvals")
+    if approvals is None:
+        approvals = version.approvals.filter(decided_at__gte=version.submitted_at).order_by("decided_at", "pk")
+    else:
+        approvals = sorted(
+            (a for a in approvals if a.decided_at >= version.submitted_at), key=lambda a: (a.decided_at, a.pk)
+        )
+    for approval in approvals:
         decisions[approval.organisation_id] = approval
     return decisions
 
@@ -910,7 +930,11 @@ def _version_active_reasons(version: AgreementVersion, at: datetime.datetime) ->
     return out
 
 
-def _requester_reasons(*, requester, child: Child, version: AgreementVersion) -> list[tuple[str, str]]:
+def _requester_reasons(
+    *, requester, child: Child, version: AgreementVersion, memberships: dict[int, Membership] | None = None
+) -> list[tuple[str, str]]:
+    """`memberships`: the requester's active memberships by organisation id, when
+    `check_transfers` loaded them once for many versions."""
     agreement = version.agreement
     sender = agreement.sending_organisation
     if requester is None or not getattr(requester, "is_authenticated", False) or not requester.is_active:
@@ -920,15 +944,22 @@ def _requester_reasons(*, requester, child: Child, version: AgreementVersion) ->
                 _("Alleen een ingelogde medewerker van %(sender)s kan gegevens overdragen.") % {"sender": sender.name},
             )
         ]
-    membership = (
-        Membership.objects.filter(user=requester, organisation=sender, is_active=True)
-        .prefetch_related("locations")
-        .first()
-    )
+    if memberships is not None:
+        membership = memberships.get(sender.pk)
+    else:
+        membership = (
+            Membership.objects.filter(user=requester, organisation=sender, is_active=True)
+            .prefetch_related("locations")
+            .first()
+        )
     if membership is None:
-        if Membership.objects.filter(
-            user=requester, organisation_id=agreement.receiving_organisation_id, is_active=True
-        ).exists():
+        if (
+            agreement.receiving_organisation_id in memberships
+            if memberships is not None
+            else Membership.objects.filter(
+                user=requester, organisation_id=agreement.receiving_organisation_id, is_active=True
+            ).exists()
+        ):
             return [
                 (
                     "receiver_cannot_pull",
@@ -1004,14 +1035,81 @@ def check_transfer(
     """May `requester` hand over these categories of `child` under this version, by this
     method, at `at`? Everything is re-checked now; a stored status is not trusted alone.
     `categories` holds DataCategory objects or their codes."""
+    return _check_transfer(
+        child=child, version=agreement_version, categories=categories, at=at, requester=requester, method=method
+    )
+
+
+@dataclass
+class TransferQuestion:
+    version: AgreementVersion
+    categories: list  # DataCategory objects or codes
+    method: str
+
+
+def check_transfers(
+    *, child: Child, questions: list[TransferQuestion], at: datetime.datetime, requester
+) -> list[Verdict]:
+    """check_transfer for several versions at once (the staff child page asks it for every
+    active agreement): the same function per question, with what it reads loaded once for
+    all of them, so the number of queries does not grow with the number of agreements."""
+    if not questions:
+        return []
+    versions = list({q.version.pk: q.version for q in questions}.values())
+    prefetch_related_objects(
+        versions,
+        "agreement__ikc",
+        "agreement__sending_organisation",
+        "agreement__receiving_organisation",
+        Prefetch("items", queryset=AgreementItem.objects.select_related("category")),
+        "receiving_roles",
+        "receiving_locations",
+        "approvals",
+    )
+    memberships = None
+    if requester is not None and getattr(requester, "is_authenticated", False) and requester.is_active:
+        memberships = {
+            m.organisation_id: m
+            for m in Membership.objects.filter(user=requester, is_active=True).prefetch_related("locations")
+        }
+    facts = rules_consent.consent_facts_for_pairs(
+        pairs=[(child, v) for v in versions if child.organisation_id == v.agreement.sending_organisation_id], at=at
+    )
+    return [
+        _check_transfer(
+            child=child,
+            version=q.version,
+            categories=q.categories,
+            at=at,
+            requester=requester,
+            method=q.method,
+            memberships=memberships,
+            consent_facts=facts.get((child.pk, q.version.pk)),
+        )
+        for q in questions
+    ]
+
+
+def _check_transfer(
+    *,
+    child: Child,
+    version: AgreementVersion,
+    categories: Iterable,
+    at: datetime.datetime,
+    requester,
+    method: str,
+    memberships: dict[int, Membership] | None = None,
+    consent_facts=None,
+) -> Verdict:
     if at.tzinfo is None:
         raise ValueError("check_transfer needs an aware datetime")
-    version = agreement_version
     agreement = version.agreement
     sender = agreement.sending_organisation
     codes = [c.code if isinstance(c, DataCategory) else str(c) for c in categories]
-    known = {c.code: c for c in DataCategory.objects.filter(code__in=codes)}
-    in_agreement = {i.category.code: i for i in version.items.select_related("category")}
+    in_agreement = {i.category.code: i for i in _version_items(version)}
+    known = {code: in_agreement[code].category for code in codes if code in in_agreement}
+    if len(known) < len(set(codes)):
+        known.update({c.code: c for c in DataCategory.objects.filter(code__in=[c for c in codes if c not in known])})
 
     general: list[tuple[str, str]] = []
     if not codes:
@@ -1033,7 +1131,7 @@ def check_transfer(
                 % {"sender": sender.name},
             )
         )
-    general += _requester_reasons(requester=requester, child=child, version=version)
+    general += _requester_reasons(requester=requester, child=child, version=version, memberships=memberships)
     general += _method_reasons(method=method, version=version)
     if version.legal_basis == LegalBasis.LEGAL_DUTY and not child.vve_programme:
         general.append(
@@ -1050,11 +1148,16 @@ def check_transfer(
     covered = [known[c] for c in codes if c in in_agreement and c in known]
     # Consent, notices and objections count for every basis; for a child of another
     # organisation the sender has no guardians to ask (already refused above).
-    consent = (
-        _consent_reasons(child=child, version=version, categories=covered, at=at)
-        if child.organisation_id == sender.pk
-        else {}
-    )
+    if child.organisation_id != sender.pk:
+        consent = {}
+    elif consent_facts is not None:
+        consent = (
+            rules_consent.reasons_from_facts(facts=consent_facts, version=version, categories=covered, at=at)
+            if covered
+            else {}
+        )
+    else:
+        consent = _consent_reasons(child=child, version=version, categories=covered, at=at)
     category_codes: list[str] = []
     for code in codes:
         if code not in in_agreement:

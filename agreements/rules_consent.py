@@ -144,6 +144,14 @@ def consent_state_summaries(
     }
 
 
+def consent_facts_for_pairs(
+    *, pairs: Iterable[tuple[Child, AgreementVersion]], at: datetime.datetime
+) -> dict[tuple[int, int], selectors.ConsentFacts]:
+    """The facts for many (child, version) pairs at once, for `reasons_from_facts` (what
+    check_transfers reads once for every active agreement of a child)."""
+    return selectors.consent_facts_for_pairs(pairs=pairs, at=at)
+
+
 def consent_state_summaries_for_pairs(
     *, pairs: Iterable[tuple[Child, AgreementVersion]], at: datetime.datetime
 ) -> dict[tuple[int, int], ConsentSummary]:

@@ -406,16 +406,21 @@ def child_section(*, child: Child, user) -> dict | None:
     if not versions:
         return None
     today = timezone.localdate()
-    now = timezone.now()
+    applying = [v for v in versions if transfer_selectors.applies_to(v, child)]
+    verdicts = dict(
+        zip(
+            [v.pk for v in applying],
+            transfer_selectors.version_verdicts(child=child, versions=applying, user=user, at=timezone.now()),
+            strict=True,
+        )
+    )
     rows = [
         {
             "version": v,
             "valid_today": v.is_valid_on(today),
             "needs_vve": v.legal_basis == LegalBasis.LEGAL_DUTY,
-            "applies": transfer_selectors.applies_to(v, child),
-            "verdict": transfer_selectors.version_verdict(child=child, version=v, user=user, at=now)
-            if transfer_selectors.applies_to(v, child)
-            else None,
+            "applies": v.pk in verdicts,
+            "verdict": verdicts.get(v.pk),
         }
         for v in versions
     ]

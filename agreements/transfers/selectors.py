@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from ikc_share.models import Child, Location, Organisation
 
 from .. import rules
 from ..models import (
+    AgreementItem,
     AgreementVersion,
     DataCategory,
     LegalBasis,
@@ -99,20 +100,46 @@ def version_verdict(
     """check_transfer for every category of the version: green (allowed, with the basis) or
     red with the sentences saying why not. A category is allowed only when the whole check
     for that category alone would allow it."""
+    return version_verdicts(child=child, versions=[version], user=user, at=at, method=method)[0]
+
+
+def version_verdicts(
+    *,
+    child: Child,
+    versions: list[AgreementVersion],
+    user,
+    at: datetime.datetime | None = None,
+    method: str | None = None,
+) -> list[VersionVerdict]:
+    """`version_verdict` for several versions, in a number of queries that does not grow
+    with the number of versions (rules.check_transfers loads what the check reads once)."""
     at = at or timezone.now()
-    method = method or preferred_method(version)
-    items = list(version.items.select_related("category").order_by("category__order"))
-    codes = [i.category.code for i in items]
-    verdict = rules.check_transfer(
-        child=child, agreement_version=version, categories=codes, at=at, requester=user, method=method
+    prefetch_related_objects(versions, Prefetch("items", queryset=AgreementItem.objects.select_related("category")))
+    items = {v.pk: sorted(v.items.all(), key=lambda i: i.category.order) for v in versions}
+    methods = {v.pk: method or preferred_method(v) for v in versions}
+    verdicts = rules.check_transfers(
+        child=child,
+        questions=[
+            rules.TransferQuestion(version=v, categories=[i.category.code for i in items[v.pk]], method=methods[v.pk])
+            for v in versions
+        ],
+        at=at,
+        requester=user,
     )
-    general = [] if verdict.allowed else [r for r in verdict.reasons if r != _see_per_category()]
-    rows = []
-    for item in items:
-        ok, reasons = verdict.per_category.get(item.category.code, (False, []))
-        allowed = ok and not general
-        rows.append(CategoryVerdict(category=item.category, allowed=allowed, reasons=[] if allowed else reasons))
-    return VersionVerdict(version=version, method=method, verdict=verdict, categories=rows, general=general)
+    out = []
+    for version, verdict in zip(versions, verdicts, strict=True):
+        general = [] if verdict.allowed else [r for r in verdict.reasons if r != _see_per_category()]
+        rows = []
+        for item in items[version.pk]:
+            ok, reasons = verdict.per_category.get(item.category.code, (False, []))
+            allowed = ok and not general
+            rows.append(CategoryVerdict(category=item.category, allowed=allowed, reasons=[] if allowed else reasons))
+        out.append(
+            VersionVerdict(
+                version=version, method=methods[version.pk], verdict=verdict, categories=rows, general=general
+            )
+        )
+    return out
 
 
 def _see_per_category() -> str:
@@ -150,12 +177,9 @@ def sending_versions(child: Child) -> QuerySet[AgreementVersion]:
 
 def child_verdicts(*, child: Child, user, at: datetime.datetime | None = None) -> list[VersionVerdict]:
     """'May I share?' for each active agreement that applies to the child."""
-    at = at or timezone.now()
-    return [
-        version_verdict(child=child, version=v, user=user, at=at)
-        for v in sending_versions(child)
-        if applies_to(v, child)
-    ]
+    return version_verdicts(
+        child=child, versions=[v for v in sending_versions(child) if applies_to(v, child)], user=user, at=at
+    )
 
 
 def receiving_locations(version: AgreementVersion) -> QuerySet[Location]:

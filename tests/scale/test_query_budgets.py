@@ -280,11 +280,6 @@ def test_consent_submission(world, login):
     budget(client, path, growth, expect=302, method="post", data=data)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="N+1 per active agreement: the agreements section runs check_transfer once per version "
-    "(agreements/transfers/selectors.version_verdict → agreements/rules.check_transfer, ~16 queries each)",
-)
 def test_staff_child_page(world, login):
     growth = Growth(world)
     path = reverse("ikc_share:child-detail", kwargs={"pk": world.child_daycare.pk})
