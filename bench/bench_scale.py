@@ -278,6 +278,9 @@ def wrk(base: str, page: Page, *, seconds: int, connections: int, threads: int) 
     line = next(x for x in out.splitlines() if x.startswith("BENCH_JSON "))
     stats = json.loads(line.removeprefix("BENCH_JSON "))
     stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
+    if not stats["requests"]:  # nothing finished within the run: count the whole run as the latency
+        for key in ("mean_us", "p50_us", "p95_us", "p99_us", "max_us"):
+            stats[key] = stats["duration_us"]
     return stats
 
 
@@ -544,7 +547,9 @@ def write_results(r: dict) -> None:
         f"- CPU: {m['nproc']} × {m['cpu']}; RAM {m['ram_gb']:.1f} GB",
         f"- PostgreSQL {m['postgres']}, Python {m['python']}",
         f"- gunicorn: {r['server']}",
-        f"- Load: wrk {r['wrk']}, on the same machine as gunicorn and PostgreSQL",
+        f"- Load: wrk {r['wrk']}, on the same machine as gunicorn and PostgreSQL; load average at the start "
+        f"{m['load'][0]:.1f} / {m['load'][1]:.1f} / {m['load'][2]:.1f} (1/5/15 min; other work on the machine "
+        "inflates every figure, the ratios less so)",
         "- Data: " + ", ".join(f"{v:,} {k}" for k, v in m["counts"].items()),
         "",
         "## Pages (same run, same concurrency)",
@@ -552,8 +557,9 @@ def write_results(r: dict) -> None:
         "Ratios are to the trivial view `/healthz` (anonymous: no session, no database) measured in the same",
         "run; the second row is the same view with a parent's session cookie (session and user loaded).",
         "",
-        "| page | req/s | mean ms | p50 ms | p95 ms | p99 ms | mean ÷ healthz | p95 ÷ healthz | queries | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | req/s | mean ms | p50 ms | p95 ms | p99 ms | mean ÷ healthz | p95 ÷ healthz | queries | errors "
+        "| load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, s in r["pages"].items():
         label = r["labels"][key]
@@ -562,7 +568,7 @@ def write_results(r: dict) -> None:
         lines.append(
             f"| {label} | {s['rps']:.0f} | {ms(s['mean_us'])} | {ms(s['p50_us'])} | {ms(s['p95_us'])} | "
             f"{ms(s['p99_us'])} | {s['mean_us'] / base['mean_us']:.1f}× | {s['p95_us'] / base['p95_us']:.1f}× | "
-            f"{queries} | {s['status_errors'] + s['socket_errors']} |"
+            f"{queries} | {s['status_errors'] + s['socket_errors']} | {s.get('load', 0):.1f} |"
         )
     if r.get("deep"):
         lines += [
@@ -579,6 +585,12 @@ def write_results(r: dict) -> None:
             f"= **{c['rows_per_s']:,.0f} rows/s** "
             f"(first byte after {c['first_byte_s'] * 1000:.0f} ms); gunicorn worker RSS {c['rss_before_mb']:.0f} MB "
             f"before, **{c['rss_peak_mb']:.0f} MB peak** during the export (VmHWM {c['hwm_mb']:.0f} MB)."
+        )
+    if r.get("rss_after_pages"):
+        lines.append(
+            "- gunicorn workers after all page runs (VmRSS / VmHWM): "
+            + ", ".join(f"{rss} / {hwm} MB" for rss, hwm in r["rss_after_pages"].values())
+            + "."
         )
     v = r["verify"]
     lines.append(
@@ -643,12 +655,29 @@ def main() -> None:
     r["server"] = args.server
     r["wrk"] = f"-t{args.threads} -c{args.connections} -d{args.seconds}s (after a {args.warmup} s warm-up per page)"
     r["machine"] = machine()
+    r["machine"]["load"] = os.getloadavg()
     for name in p.skipped:
         r["notes"].append(f"Not measured: `{name}` is not there (yet).")
 
+    # The export first, while the workers are fresh: their RSS is then the export's own.
+    export = None
+    if any(pg.key.startswith("audit") for pg in p.pages):
+        try:
+            from django.urls import reverse
+
+            export = reverse("ikc_share:audit-export", kwargs={"org_pk": p.bench_org})
+        except Exception:  # noqa: BLE001 - the route may not exist yet
+            export = None
+    if export:
+        print("CSV export", flush=True)
+        r["csv"] = csv_export(args.base, export, p.po_cookie, args.master_pid)
+        print(
+            f"  {r['csv']['rows']:,} rows, {r['csv']['rows_per_s']:,.0f} rows/s, "
+            f"peak RSS {r['csv']['rss_peak_mb']:.0f} MB",
+            flush=True,
+        )
     deep = None
     audit_first = next((pg for pg in p.pages if pg.key == "audit_first"), None)
-    audit_filtered = next((pg for pg in p.pages if pg.key == "audit_filtered"), None)
     if audit_first:
         path, reached = deep_cursor(args.base, audit_first.path, audit_first.cookie, DEEP_PAGES)
         deep = {"path": path, "pages": reached}
@@ -676,6 +705,7 @@ def main() -> None:
         if args.warmup:
             wrk(args.base, page, seconds=args.warmup, connections=args.connections, threads=args.threads)
         stats = wrk(args.base, page, seconds=args.seconds, connections=args.connections, threads=args.threads)
+        stats["load"] = os.getloadavg()[0]
         r["pages"][page.key] = stats
         r["labels"][page.key] = page.label
         print(
@@ -684,24 +714,12 @@ def main() -> None:
             flush=True,
         )
 
+    r["rss_after_pages"] = {
+        pid: (round(proc_kb(pid, "VmRSS") / 1024), round(proc_kb(pid, "VmHWM") / 1024))
+        for pid in worker_pids(args.master_pid)
+    }
     r["queries"] = queries_per_page(p, deep["path"] if deep else None)
 
-    export = None
-    if audit_filtered or audit_first:
-        try:
-            from django.urls import reverse
-
-            export = reverse("ikc_share:audit-export", kwargs={"org_pk": p.bench_org})
-        except Exception:  # noqa: BLE001 - the route may not exist yet
-            export = None
-    if export:
-        print("CSV export", flush=True)
-        r["csv"] = csv_export(args.base, export, p.po_cookie, args.master_pid)
-        print(
-            f"  {r['csv']['rows']:,} rows, {r['csv']['rows_per_s']:,.0f} rows/s, "
-            f"peak RSS {r['csv']['rss_peak_mb']:.0f} MB",
-            flush=True,
-        )
     print("verify_audit", flush=True)
     r["verify"] = verify_audit()
     print(f"  {r['verify']['events_per_s']:,.0f} events/s", flush=True)
