@@ -175,7 +175,7 @@ def consent_decide(
             row.scan.save(f"c{child.pk}-g{guardian.pk}-{submission.hex[:12]}{_scan_suffix(scan)}", scan, save=False)
         rows.append(row)
     ConsentDecision.objects.bulk_create(rows)
-    saved = list(ConsentDecision.objects.filter(submission=submission).order_by("pk"))
+    saved = list(ConsentDecision.objects.filter(submission=submission).select_related("category").order_by("pk"))
     audit_record(
         organisation=child.organisation,
         actor=actor,
