@@ -78,7 +78,10 @@ class Art9Condition(models.TextChoices):
 
 
 class GuardianPolicy(models.TextChoices):
-    ONE_MAY_CONSENT = "one", _("Eén ouder met gezag mag toestemming geven; een weigering of intrekking door een ouder met gezag blokkeert")  # noqa: E501
+    ONE_MAY_CONSENT = (
+        "one",
+        _("Eén ouder met gezag mag toestemming geven; een weigering of intrekking door een ouder met gezag blokkeert"),
+    )  # noqa: E501
     ALL_MUST_CONSENT = "all", _("Alle ouders met gezag moeten toestemming geven")
 
 
@@ -127,8 +130,11 @@ class AgreementVersion(models.Model):
     purpose_explanation = models.TextField(_("explanation for parents"))
     legal_basis = models.CharField(_("legal basis (GDPR art. 6(1))"), max_length=1, choices=LegalBasis.choices)
     art9_condition = models.CharField(
-        _("condition for special categories (GDPR art. 9(2))"), max_length=1, choices=Art9Condition.choices,
-        blank=True, default="",
+        _("condition for special categories (GDPR art. 9(2))"),
+        max_length=1,
+        choices=Art9Condition.choices,
+        blank=True,
+        default="",
     )
     statutory_provision = models.CharField(_("statutory provision"), max_length=255, blank=True)
     balancing_test = models.TextField(_("balancing test (legitimate interest)"), blank=True)
@@ -136,7 +142,9 @@ class AgreementVersion(models.Model):
     method_meeting = models.BooleanField(_("three-way meeting (driegesprek)"), default=False)
     receiving_roles = models.ManyToManyField(FunctionTitle, related_name="receiving_agreement_versions")
     receiving_locations = models.ManyToManyField(
-        Location, blank=True, related_name="receiving_agreement_versions",
+        Location,
+        blank=True,
+        related_name="receiving_agreement_versions",
         help_text=_("Locations of the receiving organisation it may be addressed to; none = all."),
     )
     retention_months = models.PositiveSmallIntegerField(_("retention at the receiving side (months)"))
@@ -170,8 +178,9 @@ class AgreementVersion(models.Model):
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="agreement_version_validity_order",
             ),
-            models.CheckConstraint(condition=Q(method_in_app=True) | Q(method_meeting=True),
-                                   name="agreement_version_has_method"),
+            models.CheckConstraint(
+                condition=Q(method_in_app=True) | Q(method_meeting=True), name="agreement_version_has_method"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -238,11 +247,13 @@ class Letter(models.Model):
         ordering = ["-generated_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["version", "language"], condition=Q(guardian__isnull=True, is_draft=False),
+                fields=["version", "language"],
+                condition=Q(guardian__isnull=True, is_draft=False),
                 name="letter_generic_once_per_version_language",
             ),
             models.UniqueConstraint(
-                fields=["version", "language", "guardian", "child"], condition=Q(guardian__isnull=False),
+                fields=["version", "language", "guardian", "child"],
+                condition=Q(guardian__isnull=False),
                 name="letter_personal_once",
             ),
         ]

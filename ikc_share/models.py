@@ -62,9 +62,7 @@ class Organisation(models.Model):
             ("audit_organisation", "Audit the organisation (privacy officer, director)"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["childcare", "school"]), name="organisation_kind_valid"
-            )
+            models.CheckConstraint(condition=Q(kind__in=["childcare", "school"]), name="organisation_kind_valid")
         ]
 
     def __str__(self) -> str:
@@ -120,9 +118,7 @@ class FunctionTitle(models.Model):
         verbose_name = _("function title")
         verbose_name_plural = _("function titles")
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="function_title_unique_per_org")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="function_title_unique_per_org")]
 
     def __str__(self) -> str:
         return self.name
@@ -144,16 +140,24 @@ class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     function_title = models.ForeignKey(
-        FunctionTitle, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships",
+        FunctionTitle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name=_("function title"),
     )
     locations = models.ManyToManyField(
-        Location, blank=True, related_name="memberships", verbose_name=_("locations"),
+        Location,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("locations"),
         help_text=_("Where this person works. None selected means all locations."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_privacy_contact = models.BooleanField(
-        _("privacy contact"), default=False,
+        _("privacy contact"),
+        default=False,
         help_text=_("Handles rights requests and incidents on behalf of the director."),
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -191,7 +195,9 @@ class Child(models.Model):
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="children")
     group_name = models.CharField(_("group"), max_length=60, blank=True)
     external_id = models.CharField(
-        _("number in own administration"), max_length=40, blank=True,
+        _("number in own administration"),
+        max_length=40,
+        blank=True,
         help_text=_("The organisation's own child or pupil number. Never a BSN."),
     )
     first_name = models.CharField(_("first name"), max_length=100)
@@ -213,7 +219,8 @@ class Child(models.Model):
         indexes = [models.Index(fields=["organisation", "location", "group_name"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "external_id"], condition=~Q(external_id=""),
+                fields=["organisation", "external_id"],
+                condition=~Q(external_id=""),
                 name="child_external_id_unique_per_org",
             )
         ]
@@ -290,9 +297,7 @@ class Guardianship(models.Model):
     class Meta:
         verbose_name = _("guardianship")
         verbose_name_plural = _("guardianships")
-        constraints = [
-            models.UniqueConstraint(fields=["guardian", "child"], name="guardianship_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["guardian", "child"], name="guardianship_unique")]
 
     def __str__(self) -> str:
         return f"{self.guardian} → {self.child}"
@@ -324,7 +329,11 @@ class AuditEvent(models.Model):
     at = models.DateTimeField()
     # No database constraint and DO_NOTHING: an audit row is never updated or deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
         db_constraint=False,
     )
     action = models.CharField(max_length=60)
@@ -354,23 +363,28 @@ class AuditEvent(models.Model):
             models.Index(fields=["organisation", "-id"], name="audit_org_id_idx"),
             models.Index(fields=["organisation", "actor", "-id"], name="audit_org_actor_idx"),
             models.Index(
-                fields=["organisation", "child_ref", "-id"], name="audit_org_child_idx",
+                fields=["organisation", "child_ref", "-id"],
+                name="audit_org_child_idx",
                 condition=Q(child_ref__isnull=False),
             ),
             models.Index(
-                fields=["organisation", "guardian_ref", "-id"], name="audit_org_guardian_idx",
+                fields=["organisation", "guardian_ref", "-id"],
+                name="audit_org_guardian_idx",
                 condition=Q(guardian_ref__isnull=False),
             ),
             models.Index(
-                fields=["organisation", "version_ref", "-id"], name="audit_org_version_idx",
+                fields=["organisation", "version_ref", "-id"],
+                name="audit_org_version_idx",
                 condition=Q(version_ref__isnull=False),
             ),
             models.Index(
-                fields=["organisation", "agreement_ref", "-id"], name="audit_org_agreement_idx",
+                fields=["organisation", "agreement_ref", "-id"],
+                name="audit_org_agreement_idx",
                 condition=Q(agreement_ref__isnull=False),
             ),
             models.Index(
-                fields=["organisation", "transfer_ref", "-id"], name="audit_org_transfer_idx",
+                fields=["organisation", "transfer_ref", "-id"],
+                name="audit_org_transfer_idx",
                 condition=Q(transfer_ref__isnull=False),
             ),
         ]
