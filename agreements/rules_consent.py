@@ -380,6 +380,31 @@ def summary_from_facts(
     )
 
 
+def state_from_facts(
+    *, facts: selectors.ConsentFacts, version: AgreementVersion, categories: list[DataCategory], at: datetime.datetime
+) -> str:
+    """Only the child-level state of `summary_from_facts` (the same rules, without the
+    sentences and the per-category reasons): for counting many children at once."""
+    if version.legal_basis != LegalBasis.CONSENT:
+        return NOT_NEEDED
+    state, _sentence = _child_state(_guardian_summaries(facts, version, categories, at), version)
+    return state
+
+
+def consent_states_for_pairs(
+    *, pairs: Iterable[tuple[Child, AgreementVersion]], at: datetime.datetime
+) -> dict[tuple[int, int], str]:
+    """The child-level state for many (child, version) pairs: the privacy officer's coverage
+    bar counts them for every child of the organisation."""
+    pairs = list(pairs)
+    all_facts = selectors.consent_facts_for_pairs(pairs=pairs, at=at)
+    categories = selectors.categories_of_versions({v.pk: v for _c, v in pairs}.values())
+    return {
+        (c.pk, v.pk): state_from_facts(facts=all_facts[c.pk, v.pk], version=v, categories=categories[v.pk], at=at)
+        for c, v in pairs
+    }
+
+
 def _notice_reasons_missing(facts: selectors.ConsentFacts) -> bool:
     informed = {n.guardian_id for n in facts.notices}
     return any(g.pk not in informed for g in facts.with_authority)

@@ -21,18 +21,14 @@ from ikc_share.models import Child, Guardian, Guardianship
 from .models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection, ParentNotice
 
 
-@dataclass
+@dataclass(slots=True)
 class GuardianFact:
-    guardian: Guardian
+    """A guardian of the child at the sending organisation, as the rules see them: the id,
+    the first name (the rules' sentences name parents by first name) and the authority."""
+
+    pk: int
+    name: str
     has_authority: bool
-
-    @property
-    def pk(self) -> int:
-        return self.guardian.pk
-
-    @property
-    def name(self) -> str:
-        return self.guardian.first_name
 
 
 @dataclass(slots=True)
@@ -126,15 +122,15 @@ def consent_facts_for_pairs(
 
     ships = (
         Guardianship.objects.filter(child_id__in=child_ids, guardian__organisation_id__in=set(senders.values()))
-        .select_related("guardian")
         .order_by("-has_parental_authority", "pk")
+        .values_list(
+            "child_id", "guardian_id", "guardian__first_name", "guardian__organisation_id", "has_parental_authority"
+        )
     )
-    for ship in ships:
-        for v in by_child[ship.child_id]:
-            if ship.guardian.organisation_id == senders[v.pk]:
-                facts[ship.child_id, v.pk].guardians.append(
-                    GuardianFact(guardian=ship.guardian, has_authority=ship.has_parental_authority)
-                )
+    for child_id, guardian_id, first_name, organisation_id, authority in ships:
+        for v in by_child[child_id]:
+            if organisation_id == senders[v.pk]:
+                facts[child_id, v.pk].guardians.append(GuardianFact(guardian_id, first_name, authority))
 
     all_versions: dict[int, list[AgreementVersion]] = defaultdict(list)
     for v in AgreementVersion.objects.filter(agreement_id__in=agreement_ids).order_by("agreement_id", "-number"):

@@ -29,7 +29,7 @@ from agreements.rules_consent import (
     NOT_NEEDED,
     REFUSED,
     WITHDRAWN,
-    consent_state_summaries_for_pairs,
+    consent_states_for_pairs,
 )
 from consent import rights_selectors
 from consent import selectors as consent_selectors
@@ -305,15 +305,13 @@ def coverage(*, organisation: Organisation, at: datetime.datetime) -> list[Cover
         return []
     children = list(Child.objects.filter(organisation=organisation, left_on__isnull=True).only("pk", "organisation_id"))
     consent_versions = [v for v in versions if v.legal_basis == LegalBasis.CONSENT]
-    summaries = consent_state_summaries_for_pairs(
-        pairs=[(child, v) for v in consent_versions for child in children], at=at
-    )
+    states = consent_states_for_pairs(pairs=[(child, v) for v in consent_versions for child in children], at=at)
     rows = []
     for version in versions:
         is_consent = version.legal_basis == LegalBasis.CONSENT
         counts = {"given": 0, "refused": 0, "withdrawn": 0, "open": 0, "not_needed": 0}
         if is_consent:
-            tally = Counter(summaries[child.pk, version.pk].state for child in children)
+            tally = Counter(states[child.pk, version.pk] for child in children)
             counts["given"] = tally[GIVEN]
             counts["refused"] = tally[REFUSED] + tally[CONFLICT]
             counts["withdrawn"] = tally[WITHDRAWN]
