@@ -1,0 +1,48 @@
+"""The transfer inbox at scale: a page of 50, newest first, and an "older" link (keyset on
+the received copy's id) that reaches the rest; nothing is listed twice or left out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import ReceivedTransfer
+from agreements.transfers.selectors import INBOX_PAGE
+from tests.scale.test_query_budgets import Growth
+
+pytestmark = pytest.mark.django_db
+
+
+def _ids(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'href="/transfers/received/(\d+)/"', html)]
+
+
+def test_inbox_pages_through_everything(world, login):
+    growth = Growth(world)
+    growth.to(2)
+    growth._more("transfers", INBOX_PAGE + 20)
+    for i in range(2, INBOX_PAGE + 20):
+        growth._transfer(world.child_daycare, i)
+    client = login(world.user("staff_school"))
+    path = reverse("transfers:inbox", kwargs={"org_pk": world.school.pk})
+    first = client.get(path).content.decode()
+    page_one = _ids(first)
+    assert len(page_one) == INBOX_PAGE
+    assert page_one == sorted(page_one, reverse=True)
+    older = re.search(r'href="\?before=(\d+)"', first)
+    assert older and int(older.group(1)) == page_one[-1]
+    second = client.get(f"{path}?before={older.group(1)}").content.decode()
+    page_two = _ids(second)
+    assert page_two and max(page_two) < min(page_one)
+    assert not re.search(r'href="\?before=', second)
+    everything = set(ReceivedTransfer.objects.filter(organisation=world.school).values_list("pk", flat=True))
+    assert set(page_one) | set(page_two) == everything
+
+
+def test_inbox_ignores_a_bad_cursor(world, login):
+    client = login(world.user("staff_school"))
+    path = reverse("transfers:inbox", kwargs={"org_pk": world.school.pk})
+    for bad in ("abc", "-1", "0", str(2**70)):
+        assert client.get(f"{path}?before={bad}").status_code == 200
