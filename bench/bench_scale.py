@@ -538,8 +538,8 @@ def write_results(r: dict) -> None:
     lines = [
         "# Scale benchmark results",
         "",
-        "Written by `bench/run` (`make bench`); do not edit by hand. How it is measured: bench/README in",
-        'README.md ("Scale and benchmark") and the docstring of bench/bench_scale.py.',
+        "Written by `bench/run` (`make bench`); do not edit by hand. How it is measured: README.md",
+        '("Scale and benchmark") and the docstring of bench/bench_scale.py.',
         "",
         "## Machine and data",
         "",
