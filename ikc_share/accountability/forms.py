@@ -8,7 +8,10 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Child
@@ -32,6 +35,29 @@ class _DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class _QuickSelect(forms.Select):
+    """A select rendered in Python: Django renders every option through a template (about
+    40 µs each) and the audit filter has one per child of the organisation, which made the
+    form a third of the audit browser's time at 250 children."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (
+                    "" if v is None else str(v),
+                    mark_safe(" selected") if str("" if v is None else v) in selected else "",
+                    label,
+                )
+                for v, label in self.choices
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
+
+
 def _helper(submit: str | None = None, *, method: str = "post") -> FormHelper:
     helper = FormHelper()
     helper.form_method = method
@@ -52,10 +78,12 @@ def action_choices() -> list[tuple]:
 class AuditFilterForm(forms.Form):
     date_from = forms.DateField(label=_("Van"), required=False, widget=_DateInput())
     date_to = forms.DateField(label=_("Tot en met"), required=False, widget=_DateInput())
-    actor = forms.TypedChoiceField(label=_("Wie"), required=False, coerce=int, empty_value=None)
-    action = forms.ChoiceField(label=_("Soort gebeurtenis"), required=False)
-    child = forms.TypedChoiceField(label=_("Kind"), required=False, coerce=int, empty_value=None)
-    agreement = forms.TypedChoiceField(label=_("Afspraak"), required=False, coerce=int, empty_value=None)
+    actor = forms.TypedChoiceField(label=_("Wie"), required=False, coerce=int, empty_value=None, widget=_QuickSelect)
+    action = forms.ChoiceField(label=_("Soort gebeurtenis"), required=False, widget=_QuickSelect)
+    child = forms.TypedChoiceField(label=_("Kind"), required=False, coerce=int, empty_value=None, widget=_QuickSelect)
+    agreement = forms.TypedChoiceField(
+        label=_("Afspraak"), required=False, coerce=int, empty_value=None, widget=_QuickSelect
+    )
     transfer = forms.IntegerField(label=_("Overdracht (nummer)"), required=False, min_value=1, max_value=MAX_ID)
 
     def __init__(self, *args, choices: dict[str, list[tuple]], **kwargs):
