@@ -80,6 +80,22 @@ def test_rewritten_row_with_new_hash_breaks_the_next_link(org):
     assert "previous hash" in first.reason
 
 
+def test_text_changed_without_its_hash_is_reported(org):
+    _write(org, 4)
+    victim = AuditEvent.objects.filter(chain=chain_for(org)).order_by("seq")[1]
+    _raw("UPDATE ikc_share_auditevent SET canonical = %s WHERE id = %s", [victim.canonical + " ", victim.id])
+    first = verify_chains().first_per_chain()[0]
+    assert (first.seq, first.reason) == (victim.seq, "hash does not match the stored text")
+
+
+def test_codes_with_escapes_verify_intact(org):
+    # Backslashes, tabs and newlines are escaped in PostgreSQL's COPY text: the verifier
+    # must read them back exactly as they were hashed.
+    audit_record(organisation=org, actor=None, action="test.event", payload={"code": "a\\b\tc\nd", "i": 1})
+    audit_record(organisation=org, actor=None, action="test.event", payload={"code": "é ✓", "i": 2})
+    assert verify_chains().ok
+
+
 def test_deleted_rows_are_detected(org):
     _write(org, 6)
     events = list(AuditEvent.objects.filter(chain=chain_for(org)).order_by("seq"))
