@@ -25,6 +25,7 @@ never imports the tasks: no import cycle).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -39,7 +40,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlencode, urlsplit
 
 import segno
@@ -59,15 +61,17 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from sesame.utils import get_token
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ikc_share.audit import audit_record
 from ikc_share.models import Child, Guardian, Guardianship, Organisation
 
-from .letters_pdf import CoverBackground, CoverPages, GenericPdf, contains_generic
 from .models import AgreementVersion, Approval, LegalBasis, Letter, LetterBatch
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .letters_pdf import CoverBackground, GenericPdf
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -96,24 +100,59 @@ DRAFT_STATUSES = (AgreementVersion.Status.DRAFT, AgreementVersion.Status.AWAITIN
 # --- Fetching assets ----------------------------------------------------------------------
 
 
-class StaticOnlyFetcher(URLFetcher):
-    """Serves the app's own static files (CSS, SVG, PNG) from disk, and images this
-    module generated for the render at hand (`generated`: QR codes under
-    GENERATED_BASE); refuses the rest: no http(s), no file://, no data: URLs, no path
-    tricks."""
+@functools.cache
+def _weasy() -> SimpleNamespace:
+    """WeasyPrint (and pypdf, through letters_pdf), imported on first use: a web process
+    that renders no PDF does not carry them (about 40 MB of the process's memory), which
+    keeps gunicorn workers small."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def __init__(self, generated: dict[str, bytes] | None = None) -> None:
-        super().__init__(allowed_protocols=("https",), allow_redirects=False)
-        self.generated = generated or {}
+    from . import letters_pdf
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        if url.startswith(GENERATED_BASE):
-            body = self.generated.get(url.removeprefix(GENERATED_BASE))
-            if body is None:
-                raise ValueError(f"letter renderer refuses {url[:80]!r}: no such generated image")
-            return URLFetcherResponse(url, body=body, headers={"Content-Type": "image/png"})
-        path = static_path_for(url)
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": _asset_type(path)})
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves the app's own static files (CSS, SVG, PNG) from disk, and images this
+        module generated for the render at hand (`generated`: QR codes under
+        GENERATED_BASE); refuses the rest: no http(s), no file://, no data: URLs, no path
+        tricks."""
+
+        def __init__(self, generated: dict[str, bytes] | None = None) -> None:
+            super().__init__(allowed_protocols=("https",), allow_redirects=False)
+            self.generated = generated or {}
+
+        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+            if url.startswith(GENERATED_BASE):
+                body = self.generated.get(url.removeprefix(GENERATED_BASE))
+                if body is None:
+                    raise ValueError(f"letter renderer refuses {url[:80]!r}: no such generated image")
+                return URLFetcherResponse(url, body=body, headers={"Content-Type": "image/png"})
+            path = static_path_for(url)
+            return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": _asset_type(path)})
+
+    class _LayerHTML(HTML):
+        """A cover layer document: rendered without WeasyPrint's HTML user-agent stylesheet,
+        whose hundreds of rules, matched against every element, are most of a layer's render
+        time. static/css/letter-cover-layer.css carries the few UA rules its markup needs."""
+
+        def _ua_stylesheets(self, forms: bool = False) -> list:
+            return []
+
+    return SimpleNamespace(
+        CSS=CSS,
+        HTML=HTML,
+        FontConfiguration=FontConfiguration,
+        StaticOnlyFetcher=StaticOnlyFetcher,
+        LayerHTML=_LayerHTML,
+        pdf=letters_pdf,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    # letters.StaticOnlyFetcher for callers outside this module (and the tests).
+    if name == "StaticOnlyFetcher":
+        return _weasy().StaticOnlyFetcher
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _asset_type(path: Path) -> str:
@@ -153,7 +192,7 @@ def _font_config() -> FontConfiguration:
     # asks fontconfig for every system font. The letter declares no @font-face, so the
     # configuration never changes.
     if getattr(_render_state, "font_config", None) is None:
-        _render_state.font_config = FontConfiguration()
+        _render_state.font_config = _weasy().FontConfiguration()
     return _render_state.font_config
 
 
@@ -163,7 +202,8 @@ def _stylesheet(name: str) -> CSS:
     if sheets is None:
         sheets = _render_state.stylesheets = {}
     if name not in sheets:
-        sheets[name] = CSS(url=f"{ASSET_BASE}{name}", url_fetcher=StaticOnlyFetcher(), font_config=_font_config())
+        w = _weasy()
+        sheets[name] = w.CSS(url=f"{ASSET_BASE}{name}", url_fetcher=w.StaticOnlyFetcher(), font_config=_font_config())
     return sheets[name]
 
 
@@ -174,7 +214,8 @@ def _print_stylesheet() -> CSS:
 def html_to_pdf(document: str) -> bytes:
     """Render a full HTML document to PDF bytes with the letter's print stylesheet. Only
     the app's own static files are reachable from the document."""
-    return HTML(string=document, base_url=ASSET_BASE, url_fetcher=StaticOnlyFetcher()).write_pdf(
+    w = _weasy()
+    return w.HTML(string=document, base_url=ASSET_BASE, url_fetcher=w.StaticOnlyFetcher()).write_pdf(
         stylesheets=[_print_stylesheet()], font_config=_font_config()
     )
 
@@ -683,11 +724,12 @@ class CoverDesign:
 
 def cover_design(*, version: AgreementVersion, language: str, generic: Letter, generic_pdf: GenericPdf) -> CoverDesign:
     """Render the cover's background once and measure where its empty slots are."""
+    w = _weasy()
     context = cover_context(version=version, language=language, generic=generic, generic_pdf=generic_pdf)
     for compact in (False, True):  # very long names and addresses: a tighter layout
         with translation.override(language):
             document = render_to_string(f"{TEMPLATE_DIR}/covers.html", {**context, "covers": [], "compact": compact})
-        rendered = HTML(string=document, base_url=ASSET_BASE, url_fetcher=StaticOnlyFetcher()).render(
+        rendered = w.HTML(string=document, base_url=ASSET_BASE, url_fetcher=w.StaticOnlyFetcher()).render(
             stylesheets=[_stylesheet(COVER_CSS)], font_config=_font_config()
         )
         if len(rendered.pages) == 1:
@@ -708,18 +750,9 @@ def cover_design(*, version: AgreementVersion, language: str, generic: Letter, g
         )
     return CoverDesign(
         context=context,
-        background=CoverBackground(rendered.write_pdf()),
-        slots=CSS(string="\n".join(rules), font_config=_font_config()),
+        background=w.pdf.CoverBackground(rendered.write_pdf()),
+        slots=w.CSS(string="\n".join(rules), font_config=_font_config()),
     )
-
-
-class _LayerHTML(HTML):
-    """A cover layer document: rendered without WeasyPrint's HTML user-agent stylesheet,
-    whose hundreds of rules, matched against every element, are most of a layer's render
-    time. static/css/letter-cover-layer.css carries the few UA rules its markup needs."""
-
-    def _ua_stylesheets(self, forms: bool = False) -> list:
-        return []
 
 
 def _link_lines(link: str) -> list[str]:
@@ -745,9 +778,10 @@ def render_covers(*, design: CoverDesign, recipients: list[Recipient], version: 
         )
     with translation.override(language):
         document = render_to_string(f"{TEMPLATE_DIR}/covers.html", {**design.context, "covers": covers})
-    rendered = _LayerHTML(string=document, base_url=ASSET_BASE, url_fetcher=StaticOnlyFetcher(generated=images)).render(
-        stylesheets=[_stylesheet(COVER_LAYER_CSS), design.slots], font_config=_font_config()
-    )
+    w = _weasy()
+    rendered = w.LayerHTML(
+        string=document, base_url=ASSET_BASE, url_fetcher=w.StaticOnlyFetcher(generated=images)
+    ).render(stylesheets=[_stylesheet(COVER_LAYER_CSS), design.slots], font_config=_font_config())
     if len(rendered.pages) != len(recipients):
         raise RuntimeError(f"{len(recipients)} cover layers came out as {len(rendered.pages)} pages")
     return rendered.write_pdf()
@@ -794,7 +828,7 @@ def letters_personal_make(
         guardian_logins_ensure(guardians=[r.guardian for r in missing], actor=actor)
         design = design or cover_design(version=version, language=language, generic=generic, generic_pdf=generic_pdf)
         pdf = render_covers(design=design, recipients=missing, version=version)
-        pages = CoverPages(pdf, generic=generic_pdf, background=design.background)
+        pages = _weasy().pdf.CoverPages(pdf, generic=generic_pdf, background=design.background)
         label = cover_label(language)
         outputs = [_Made(r, pages.letter(i, cover_label=label)) for i, r in enumerate(missing)]
         made = _store_personal(version=version, language=language, generic=generic, outputs=outputs, actor=actor)
@@ -900,7 +934,7 @@ def letter_personal_ensure(
 def generic_pdf_read(generic: Letter) -> GenericPdf:
     with generic.file.open("rb") as fh:
         data = fh.read()
-    pdf = GenericPdf.read(data)
+    pdf = _weasy().pdf.GenericPdf.read(data)
     if pdf.sha256 != generic.sha256:
         raise RuntimeError(f"the stored file of letter {generic.pk} does not match its SHA-256")
     return pdf
@@ -919,7 +953,7 @@ def personal_letter_generic(letter: Letter) -> Letter | None:
         length = len(fh.read())
     with letter.file.open("rb") as fh:
         personal = fh.read()
-    return generic if contains_generic(personal, generic.sha256, length) else None
+    return generic if _weasy().pdf.contains_generic(personal, generic.sha256, length) else None
 
 
 # --- Personalised batch -----------------------------------------------------------------------
