@@ -62,6 +62,15 @@ CAST = [
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (the coverage counts are cached per process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _data_category_catalogue(request):
     """The data-category catalogue comes from a data migration. A transactional test
     (browser, race, worker) flushes the database at its end, which removes it for the

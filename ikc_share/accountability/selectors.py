@@ -12,14 +12,17 @@ organisation through permissions.py first). Built to stay fast at a million audi
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from agreements.models import Agreement, AgreementVersion, LegalBasis
 from agreements.rules_consent import (
@@ -194,7 +197,14 @@ def audit_csv_queryset(*, organisation: Organisation, query: AuditQuery) -> Quer
 
 def filter_choices(*, organisation: Organisation) -> dict[str, list[tuple]]:
     """Choices for the filter form: members (as actors), the organisation's children,
-    the agreements it is party to. Three queries."""
+    the agreements it is party to. Three queries, cached while the organisation's audit
+    chain stands (members, children and agreements change only with an audited event)."""
+    return while_chain_stands(
+        organisation, "filter-choices", lambda: _filter_choices(organisation=organisation), parts=[get_language()]
+    )
+
+
+def _filter_choices(*, organisation: Organisation) -> dict[str, list[tuple]]:
     members = (
         Membership.objects.filter(organisation=organisation)
         .select_related("user")
@@ -294,33 +304,83 @@ def _segments(counts: dict[str, int], total: int) -> list[BarSegment]:
     return segments
 
 
-def coverage(*, organisation: Organisation, at: datetime.datetime) -> list[CoverageRow]:
-    """Per active agreement version the organisation SENDS under: how many of its current
-    children have consent given, refused (or the parents disagree), withdrawn, or no answer
-    yet. The same rules as check_transfer (agreements/rules_consent.py), for every (child,
-    version) pair at once: a fixed number of queries whatever the number of children and
-    agreements."""
-    versions = list(consent_selectors.active_versions_sent_by(organisation.pk))
-    if not versions:
-        return []
+# Figures that take many rows to count are cached under a key that holds the organisation's
+# audit chain head: every change they depend on (a child or guardian imported or leaving, a
+# decision, a withdrawal, a notice, a version activated or ended, a rights request, a
+# retention rule or run, a member added) writes an event in this chain in the same
+# transaction, so a new event means a new key and a fresh count. The day is in the key too
+# (deadlines and retention dates move with it). A change that wrote no event could not be
+# missed for longer than the timeout. Reloading the dashboard or paging the audit browser
+# then does not count 2,500 (child, version) pairs or list 250 children again.
+CHAIN_CACHE_SECONDS = 300
+
+
+def chain_head_hash(organisation: Organisation) -> str:
+    head = AuditChainHead.objects.filter(chain=chain_for(organisation)).values_list("hash", flat=True).first()
+    return head or "-"
+
+
+def while_chain_stands(organisation: Organisation, name: str, compute, *, parts=(), head: str | None = None):
+    """compute(), or its result from the cache while the organisation's chain head (and the
+    parts) are the same."""
+    if head is None:
+        head = chain_head_hash(organisation)
+    key_text = "|".join([name, str(organisation.pk), head, *map(str, parts)])
+    key = f"chain-cache:v1:{hashlib.sha256(key_text.encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CHAIN_CACHE_SECONDS)
+    return value
+
+
+def _coverage_counts(
+    organisation: Organisation, versions: list[AgreementVersion], at: datetime.datetime
+) -> dict[int, tuple[dict[str, int], int]]:
     children = list(Child.objects.filter(organisation=organisation, left_on__isnull=True).only("pk", "organisation_id"))
     consent_versions = [v for v in versions if v.legal_basis == LegalBasis.CONSENT]
     states = consent_states_for_pairs(pairs=[(child, v) for v in consent_versions for child in children], at=at)
-    rows = []
+    out = {}
     for version in versions:
-        is_consent = version.legal_basis == LegalBasis.CONSENT
         counts = {"given": 0, "refused": 0, "withdrawn": 0, "open": 0, "not_needed": 0}
-        if is_consent:
+        if version.legal_basis == LegalBasis.CONSENT:
             tally = Counter(states[child.pk, version.pk] for child in children)
             counts["given"] = tally[GIVEN]
             counts["refused"] = tally[REFUSED] + tally[CONFLICT]
             counts["withdrawn"] = tally[WITHDRAWN]
             counts["open"] = tally[NO_ANSWER]
             counts["not_needed"] = tally[NOT_NEEDED]
-        total = len(children)
+        out[version.pk] = (counts, len(children))
+    return out
+
+
+def coverage(*, organisation: Organisation, at: datetime.datetime, head: str | None = None) -> list[CoverageRow]:
+    """Per active agreement version the organisation SENDS under: how many of its current
+    children have consent given, refused (or the parents disagree), withdrawn, or no answer
+    yet. The same rules as check_transfer (agreements/rules_consent.py), for every (child,
+    version) pair at once: a fixed number of queries whatever the number of children and
+    agreements; cached while the organisation's audit chain stands (see above)."""
+    versions = list(consent_selectors.active_versions_sent_by(organisation.pk))
+    if not versions:
+        return []
+    counts_by_version = while_chain_stands(
+        organisation,
+        "coverage",
+        lambda: _coverage_counts(organisation, versions, at),
+        parts=[timezone.localdate(at).isoformat()]
+        + [f"{v.pk}:{v.legal_basis}:{v.guardian_policy}:{v.consent_per_category}" for v in versions],
+        head=head,
+    )
+    rows = []
+    for version in versions:
+        counts, total = counts_by_version[version.pk]
         rows.append(
             CoverageRow(
-                version=version, is_consent=is_consent, counts=counts, total=total, segments=_segments(counts, total)
+                version=version,
+                is_consent=version.legal_basis == LegalBasis.CONSENT,
+                counts=counts,
+                total=total,
+                segments=_segments(counts, total),
             )
         )
     return rows
@@ -420,9 +480,22 @@ def incidents_due(*, organisation: Organisation, today: datetime.date, months: i
     )
 
 
-def retention_overview(*, organisation: Organisation, today: datetime.date, recent_days: int = 30) -> RetentionOverview:
+def retention_overview(
+    *, organisation: Organisation, today: datetime.date, recent_days: int = 30, head: str | None = None
+) -> RetentionOverview:
     """What is due now under each rule and what was removed lately: a fixed number of
-    count queries (one per kind) plus the last run and the latest removals."""
+    count queries (one per kind) plus the last run and the latest removals; cached while
+    the organisation's audit chain stands (retention rules and runs are audited)."""
+    return while_chain_stands(
+        organisation,
+        "retention",
+        lambda: _retention_overview(organisation=organisation, today=today, recent_days=recent_days),
+        parts=[today.isoformat(), recent_days],
+        head=head,
+    )
+
+
+def _retention_overview(*, organisation: Organisation, today: datetime.date, recent_days: int) -> RetentionOverview:
     schedule = retention_schedule(organisation=organisation)
     since = start_of_day(today - datetime.timedelta(days=recent_days))
     removed = dict(
@@ -533,13 +606,14 @@ class Dashboard:
 def dashboard(*, organisation: Organisation, user, now: datetime.datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     today = timezone.localdate(now)
+    head = chain_head_hash(organisation)
     return Dashboard(
-        coverage=coverage(organisation=organisation, at=now),
+        coverage=coverage(organisation=organisation, at=now, head=head),
         received=received_versions(organisation=organisation),
         transfers=transfer_facts.monthly_by_agreement(organisation=organisation, since=month_start(today)),
         requests=rights_selectors.open_requests(organisation=organisation, today=today),
         objections=list(consent_selectors.pending_objections(organisation_id=organisation.pk)),
-        retention=retention_overview(organisation=organisation, today=today),
+        retention=retention_overview(organisation=organisation, today=today, head=head),
         chain=chain_state(organisation=organisation),
         incidents=list(incidents(organisation=organisation, state="open")[:20]),
         notices=incident_notices(organisation=organisation, user=user),

@@ -9,6 +9,7 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
@@ -135,13 +136,16 @@ def test_audit_browser_query_count_does_not_grow_with_events(world, version, san
 
     events(kids[:2])
     client.get(url)  # warm up (sessions, permission caches)
+    cache.clear()  # every request below counts with an empty cache: the worst case
     with CaptureQueriesContext(connection) as two:
         assert client.get(url).status_code == 200
     events(kids[2:])
+    cache.clear()
     with django_assert_num_queries(len(two.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("gaf toestemming voor") == 50
     older = response.context["page"].older
+    cache.clear()
     with django_assert_num_queries(len(two.captured_queries)):
         client.get(url + f"&before={older}")  # a deeper page costs the same
 

@@ -9,11 +9,12 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from consent import rights_services
+from consent import rights_services, services
 from ikc_share.models import Child, Guardian, Guardianship
 from tests.accountability.builders import guardian_of, incident
 from tests.consent.builders import decide, inform_all, make_version, object_
@@ -88,15 +89,41 @@ def test_dashboard_query_count_does_not_grow_with_children(world, version, login
     _request(world, 40)
     incident(world)
     client.get(url)
+    cache.clear()  # measure the counting, not the cached bar
     with CaptureQueriesContext(connection) as two:
         client.get(url)
     _children(world, version, 48, start=2)
     for days in (1, 10, 20, 35):
         _request(world, days, child=world.child_bso)
+    cache.clear()
     with django_assert_num_queries(len(two.captured_queries)):
         response = client.get(url)
     assert response.context["board"].coverage[0].total == 52
     assert len(response.context["board"].requests) == 5
+
+
+def test_coverage_is_cached_until_a_decision_moves_the_chain(world, version, login):
+    """Reloading the dashboard reuses the counted bar; a withdrawal (an audited change in
+    the organisation's chain) shows at once."""
+    client = login(world.user("po_childcare"))
+    url = f"/organisations/{world.childcare.pk}/privacy/"
+    _children(world, version, 4)
+    with CaptureQueriesContext(connection) as cold:
+        before = client.get(url).context["board"].coverage[0].counts
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get(url).context["board"].coverage[0].counts
+    assert again == before and len(warm.captured_queries) < len(cold.captured_queries)
+    child = Child.objects.get(first_name="Kind0")  # the one whose parent gave consent
+    services.consent_withdraw(
+        child=child,
+        guardian=Guardian.objects.get(first_name="Ouder0"),
+        version=version,
+        channel="portal",
+        actor=None,
+        language="nl",
+    )
+    after = client.get(url).context["board"].coverage[0].counts
+    assert (after["given"], after["withdrawn"]) == (before["given"] - 1, before["withdrawn"] + 1)
 
 
 def test_staff_and_the_other_organisation_do_not_see_it(world, login):
