@@ -11,4 +11,4 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
 RUN useradd --create-home ikc && mkdir -p /app/var && chown -R ikc /app/var
 USER ikc
 EXPOSE 8000
-CMD ["gunicorn", "ikc_share.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--worker-class", "gthread"]
+CMD ["gunicorn", "ikc_share.wsgi:application", "--config", "gunicorn.conf.py"]

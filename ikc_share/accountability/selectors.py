@@ -609,9 +609,21 @@ def dashboard(*, organisation: Organisation, user, now: datetime.datetime | None
     head = chain_head_hash(organisation)
     return Dashboard(
         coverage=coverage(organisation=organisation, at=now, head=head),
-        received=received_versions(organisation=organisation),
+        received=while_chain_stands(  # agreement events are written in both parties' chains
+            organisation,
+            "received-versions",
+            lambda: received_versions(organisation=organisation),
+            parts=[today.isoformat()],
+            head=head,
+        ),
         transfers=transfer_facts.monthly_by_agreement(organisation=organisation, since=month_start(today)),
-        requests=rights_selectors.open_requests(organisation=organisation, today=today),
+        requests=while_chain_stands(  # requests and the objections behind them are audited
+            organisation,
+            "open-requests",
+            lambda: rights_selectors.open_requests(organisation=organisation, today=today),
+            parts=[today.isoformat()],
+            head=head,
+        ),
         objections=list(consent_selectors.pending_objections(organisation_id=organisation.pk)),
         retention=retention_overview(organisation=organisation, today=today, head=head),
         chain=chain_state(organisation=organisation),

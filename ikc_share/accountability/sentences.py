@@ -16,6 +16,7 @@ Two audiences:
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -80,8 +81,16 @@ def group_of(action: str) -> str:
     return GROUP_OF.get(action) or action.split(".", 1)[0]
 
 
+@functools.cache
+def _actions_by_group() -> dict[str, tuple[str, ...]]:
+    groups: dict[str, list[str]] = {}
+    for action in sorted(SENTENCES):
+        groups.setdefault(group_of(action), []).append(action)
+    return {group: tuple(actions) for group, actions in groups.items()}
+
+
 def actions_in_group(group: str) -> list[str]:
-    return sorted(a for a in SENTENCES if group_of(a) == group)
+    return list(_actions_by_group().get(group, ()))
 
 
 # --- Looking names up ---------------------------------------------------------------------------
