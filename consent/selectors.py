@@ -206,12 +206,15 @@ def given_categories(*, child: Child, guardian: Guardian, version: AgreementVers
     on a version that still covers `version`, is 'given'."""
     covering = [v.pk for v in covering_versions(version)]
     latest: dict[int | None, str] = {}
-    for d in ConsentDecision.objects.filter(child=child, guardian=guardian, version_id__in=covering).order_by(
-        "decided_at", "pk"
-    ):
-        if d.category_id is None:
-            latest = {k: d.state for k in latest}
-        latest[d.category_id] = d.state
+    history = (
+        ConsentDecision.objects.filter(child=child, guardian=guardian, version_id__in=covering)
+        .order_by("decided_at", "pk")
+        .values_list("category_id", "state")  # not the stored submissions: a long history stays cheap
+    )
+    for category_id, state in history:
+        if category_id is None:
+            latest = {k: state for k in latest}
+        latest[category_id] = state
     return {k for k, state in latest.items() if state == ConsentDecision.State.GIVEN}
 
 

@@ -174,8 +174,9 @@ def consent_decide(
         if scan is not None:
             row.scan.save(f"c{child.pk}-g{guardian.pk}-{submission.hex[:12]}{_scan_suffix(scan)}", scan, save=False)
         rows.append(row)
-    ConsentDecision.objects.bulk_create(rows)
-    saved = list(ConsentDecision.objects.filter(submission=submission).select_related("category").order_by("pk"))
+    saved = ConsentDecision.objects.bulk_create(rows)  # PostgreSQL and SQLite ≥ 3.35 return the ids
+    if any(row.pk is None for row in saved):
+        saved = list(ConsentDecision.objects.filter(submission=submission).select_related("category").order_by("pk"))
     audit_record(
         organisation=child.organisation,
         actor=actor,

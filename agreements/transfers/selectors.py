@@ -303,6 +303,9 @@ def organisation_transfers(*, organisation: Organisation, transfers: QuerySet[Tr
 
 
 INBOX_PAGE = 50
+# The list shows names, dates and states, never the content: not loaded (the content of
+# both the copy and the transfer is most of a row's bytes).
+INBOX_DEFERRED = ("content", "parents_view", "transfer__content", "transfer__parents_view", "transfer__verdict_reasons")
 
 
 @dataclass
@@ -321,17 +324,21 @@ def inbox(
     """Newest first, a page at a time (keyset on id: copies are made when they arrive, so
     ids grow with received_at), each with `opened` (any TransferAccess) as one EXISTS
     instead of every access row."""
-    qs = (
-        received.filter(organisation=organisation)
+    # Two steps: the page's ids first (a narrow query the planner cannot get wrong), then
+    # those rows with their joins. In one query PostgreSQL joined every copy the reader may
+    # see before sorting (about 15 ms for 850 copies at scale).
+    ids = received.filter(organisation=organisation).order_by("-pk")
+    if before is not None:
+        ids = ids.filter(pk__lt=before)
+    page_ids = list(ids.values_list("pk", flat=True)[: size + 1])
+    rows = list(
+        ReceivedTransfer.objects.filter(pk__in=page_ids[:size])
         .select_related("transfer__sending_organisation", "transfer__version__agreement", "location", "child")
+        .defer(*INBOX_DEFERRED)
         .annotate(opened=Exists(TransferAccess.objects.filter(received=OuterRef("pk"))))
         .order_by("-pk")
     )
-    if before is not None:
-        qs = qs.filter(pk__lt=before)
-    rows = list(qs[: size + 1])
-    page = rows[:size]
-    return InboxPage(received=page, older=page[-1].pk if len(rows) > size else None)
+    return InboxPage(received=rows, older=rows[-1].pk if len(page_ids) > size else None)
 
 
 def link_suggestions(received: ReceivedTransfer, children: QuerySet[Child]) -> list[Child]:
