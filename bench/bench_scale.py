@@ -590,7 +590,10 @@ def write_results(r: dict) -> None:
             f"{c['rows']:,} rows, {c['bytes'] / 1e6:.0f} MB in {c['seconds']:.1f} s "
             f"= **{c['rows_per_s']:,.0f} rows/s** "
             f"(first byte after {c['first_byte_s'] * 1000:.0f} ms); gunicorn worker RSS {c['rss_before_mb']:.0f} MB "
-            f"before, **{c['rss_peak_mb']:.0f} MB peak** during the export (VmHWM {c['hwm_mb']:.0f} MB)."
+            f"before, **{c['rss_peak_mb']:.0f} MB peak** during the export (VmHWM {c['hwm_mb']:.0f} MB). "
+            f"Median of three runs after a warm-up; the three: "
+            + ", ".join(f"{x:,}" for x in c.get("runs", []))
+            + " rows/s."
         )
     if r.get("rss_after_pages"):
         lines.append(
@@ -680,7 +683,19 @@ def main() -> None:
             export = None
     if export:
         print("CSV export", flush=True)
-        r["csv"] = csv_export(args.base, export, p.po_cookie, args.master_pid)
+        # Both workers warmed up first (the first request of a process loads URL patterns,
+        # translations and templates), then three exports: the median is reported, with
+        # the highest RSS of the three.
+        warm = next((pg.path for pg in p.pages if pg.key == "audit_first"), "/healthz")
+        for _ in range(6):
+            fetch(args.base, "/healthz")
+            fetch(args.base, warm, p.po_cookie)
+        runs = sorted(
+            (csv_export(args.base, export, p.po_cookie, args.master_pid) for _ in range(3)),
+            key=lambda run: run["rows_per_s"],
+        )
+        r["csv"] = {**runs[1], "rss_peak_mb": max(run["rss_peak_mb"] for run in runs)}
+        r["csv"]["runs"] = [round(run["rows_per_s"]) for run in runs]
         print(
             f"  {r['csv']['rows']:,} rows, {r['csv']['rows_per_s']:,.0f} rows/s, "
             f"peak RSS {r['csv']['rss_peak_mb']:.0f} MB",
