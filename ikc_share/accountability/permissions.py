@@ -75,6 +75,19 @@ def may_advise(user, organisation: Organisation) -> bool:
     return is_privacy_officer(user, organisation)
 
 
+def advise_and_handle(user, organisation: Organisation) -> tuple[bool, bool]:
+    """(may_advise, can_handle) with one permission and one membership query: the
+    dashboard asks both."""
+    if not user.is_authenticated:
+        return False, False
+    m = _membership(user, organisation)
+    advise = bool(m and m.role == Membership.Role.PRIVACY_OFFICER)
+    handle = core.MANAGE in core.org_perms(user, organisation.pk) or bool(
+        m and m.is_privacy_contact and m.role == Membership.Role.STAFF
+    )
+    return advise, handle
+
+
 def get_organisation(user, pk: int, *, need: str = core.READ) -> Organisation:
     return core.get_organisation(user, _id(pk), need=need)
 

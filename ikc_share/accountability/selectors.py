@@ -241,11 +241,14 @@ class ChainState:
     head_seq: int = 0
 
 
-def chain_state(*, organisation: Organisation) -> ChainState:
+def chain_state(*, organisation: Organisation, head_seq: int | None = None) -> ChainState:
     """The latest finished verification that covered this organisation's chain: the
-    privacy officer's own job or the nightly run of all chains. Three queries."""
+    privacy officer's own job or the nightly run of all chains. Three queries (two when
+    the caller read the chain head already)."""
     chain = chain_for(organisation)
-    head = AuditChainHead.objects.filter(chain=chain).values_list("seq", flat=True).first() or 0
+    head = head_seq
+    if head is None:
+        head = AuditChainHead.objects.filter(chain=chain).values_list("seq", flat=True).first() or 0
     job = (
         VerificationJob.objects.filter(organisation=organisation, status=VerificationJob.Status.DONE)
         .order_by("-finished_at")
@@ -315,9 +318,14 @@ def _segments(counts: dict[str, int], total: int) -> list[BarSegment]:
 CHAIN_CACHE_SECONDS = 300
 
 
+def chain_head(organisation: Organisation) -> tuple[int, str]:
+    """(seq, hash) of the organisation's audit chain head; (0, "-") before its first event."""
+    head = AuditChainHead.objects.filter(chain=chain_for(organisation)).values_list("seq", "hash").first()
+    return head or (0, "-")
+
+
 def chain_head_hash(organisation: Organisation) -> str:
-    head = AuditChainHead.objects.filter(chain=chain_for(organisation)).values_list("hash", flat=True).first()
-    return head or "-"
+    return chain_head(organisation)[1]
 
 
 def while_chain_stands(organisation: Organisation, name: str, compute, *, parts=(), head: str | None = None):
@@ -606,7 +614,7 @@ class Dashboard:
 def dashboard(*, organisation: Organisation, user, now: datetime.datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     today = timezone.localdate(now)
-    head = chain_head_hash(organisation)
+    head_seq, head = chain_head(organisation)
     return Dashboard(
         coverage=coverage(organisation=organisation, at=now, head=head),
         received=while_chain_stands(  # agreement events are written in both parties' chains
@@ -626,7 +634,7 @@ def dashboard(*, organisation: Organisation, user, now: datetime.datetime | None
         ),
         objections=list(consent_selectors.pending_objections(organisation_id=organisation.pk)),
         retention=retention_overview(organisation=organisation, today=today, head=head),
-        chain=chain_state(organisation=organisation),
+        chain=chain_state(organisation=organisation, head_seq=head_seq),
         incidents=list(incidents(organisation=organisation, state="open")[:20]),
         notices=incident_notices(organisation=organisation, user=user),
         advice=recent_advice(organisation=organisation),

@@ -53,6 +53,7 @@ def _cursor(value: str) -> int | None:
 def dashboard(request: HttpRequest, org_pk: int) -> HttpResponse:
     organisation = perms.auditor_organisation(request.user, org_pk)
     board = selectors.dashboard(organisation=organisation, user=request.user)
+    may_advise, may_handle = perms.advise_and_handle(request.user, organisation)
     return render(
         request,
         "accountability/dashboard.html",
@@ -60,8 +61,8 @@ def dashboard(request: HttpRequest, org_pk: int) -> HttpResponse:
             "section": "dashboard",
             "organisation": organisation,
             "board": board,
-            "may_advise": perms.may_advise(request.user, organisation),
-            "may_handle": perms.can_handle(request.user, organisation),
+            "may_advise": may_advise,
+            "may_handle": may_handle,
             "advice_form": AdviceForm(initial={"subject": AdviceNote.Subject.GENERAL, "next": request.path}),
             "now": timezone.now(),
         },

@@ -131,3 +131,22 @@ def test_staff_and_the_other_organisation_do_not_see_it(world, login):
     assert login(world.user("staff_childcare")).get(url).status_code == 403
     assert login(world.user("po_school")).get(url).status_code == 404
     assert login(world.user("director_childcare")).get(url).status_code == 200
+
+
+def test_dashboard_flags_match_the_single_permission_functions(world):
+    """advise_and_handle (one query each for permissions and membership) answers as
+    may_advise and can_handle do, for every member of the cast, including a staff member
+    marked as privacy contact."""
+    from ikc_share.accountability import permissions as perms
+    from tests.conftest import CAST
+
+    contact = world.membership("staff_school")
+    contact.is_privacy_contact = True
+    contact.save()
+    for name in CAST:
+        user = world.user(name)
+        for org in (world.childcare, world.school):
+            assert perms.advise_and_handle(user, org) == (
+                perms.may_advise(user, org),
+                perms.can_handle(user, org),
+            ), (name, org)
