@@ -338,7 +338,7 @@ def inbox(
         .annotate(opened=Exists(TransferAccess.objects.filter(received=OuterRef("pk"))))
         .order_by("-pk")
     )
-    return InboxPage(received=rows, older=rows[-1].pk if len(page_ids) > size else None)
+    return InboxPage(received=rows, older=page_ids[size - 1] if len(page_ids) > size else None)
 
 
 def link_suggestions(received: ReceivedTransfer, children: QuerySet[Child]) -> list[Child]:
