@@ -98,6 +98,19 @@ def refusal_messages(verdict: rules.Verdict) -> list[str]:
     return [m for m in out if m != _("Niet alle gekozen gegevens mogen worden gedeeld; zie per categorie.")] or out
 
 
+def allowed_verdict(
+    *, child: Child, version: AgreementVersion, codes: list[str], at: datetime.datetime, actor, method: str
+) -> rules.Verdict:
+    """check_transfer's verdict when it allows these categories now; ValidationError with
+    its reasons otherwise."""
+    verdict = rules.check_transfer(
+        child=child, agreement_version=version, categories=codes, at=at, requester=actor, method=method
+    )
+    if not verdict.allowed:
+        raise ValidationError(refusal_messages(verdict))
+    return verdict
+
+
 def record_verdict(transfer: Transfer, verdict: rules.Verdict, at: datetime.datetime) -> None:
     transfer.verdict_allowed = verdict.allowed
     transfer.verdict_reasons = verdict.reasons if verdict.allowed else refusal_messages(verdict)

@@ -64,11 +64,9 @@ def transfer_create(
     records.check_contents(codes, contents)
     records.check_location(version, location)
     at = at or timezone.now()
-    verdict = rules.check_transfer(
-        child=child, agreement_version=version, categories=codes, at=at, requester=actor, method=rules.METHOD_IN_APP
+    verdict = records.allowed_verdict(
+        child=child, version=version, codes=codes, at=at, actor=actor, method=rules.METHOD_IN_APP
     )
-    if not verdict.allowed:
-        raise ValidationError(records.refusal_messages(verdict))
     agreement = version.agreement
     transfer = Transfer(
         version=version,
@@ -126,16 +124,9 @@ def transfer_update(
         records.check_location(version, location)
         transfer.receiving_location = location
     now = timezone.now()
-    verdict = rules.check_transfer(
-        child=transfer.child,
-        agreement_version=version,
-        categories=codes,
-        at=now,
-        requester=actor,
-        method=transfer.method,
+    verdict = records.allowed_verdict(
+        child=transfer.child, version=version, codes=codes, at=now, actor=actor, method=transfer.method
     )
-    if not verdict.allowed:
-        raise ValidationError(records.refusal_messages(verdict))
     old_hash = transfer.content_sha256
     transfer.category_codes = codes
     transfer.content = {c: contents[c] for c in codes}
@@ -412,11 +403,9 @@ def meeting_record(
     if not summary:
         raise ValidationError(_("Schrijf een korte samenvatting."))
     records.check_location(version, location)
-    verdict = rules.check_transfer(
-        child=child, agreement_version=version, categories=codes, at=now, requester=actor, method=rules.METHOD_MEETING
+    verdict = records.allowed_verdict(
+        child=child, version=version, codes=codes, at=now, actor=actor, method=rules.METHOD_MEETING
     )
-    if not verdict.allowed:
-        raise ValidationError(records.refusal_messages(verdict))
     agreement = version.agreement
     transfer = Transfer(
         version=version,
