@@ -195,12 +195,16 @@ def audit_csv_queryset(*, organisation: Organisation, query: AuditQuery) -> Quer
     )
 
 
-def filter_choices(*, organisation: Organisation) -> dict[str, list[tuple]]:
+def filter_choices(*, organisation: Organisation, head: str | None = None) -> dict[str, list[tuple]]:
     """Choices for the filter form: members (as actors), the organisation's children,
     the agreements it is party to. Three queries, cached while the organisation's audit
     chain stands (members, children and agreements change only with an audited event)."""
     return while_chain_stands(
-        organisation, "filter-choices", lambda: _filter_choices(organisation=organisation), parts=[get_language()]
+        organisation,
+        "filter-choices",
+        lambda: _filter_choices(organisation=organisation),
+        parts=[get_language()],
+        head=head,
     )
 
 

@@ -72,8 +72,9 @@ def dashboard(request: HttpRequest, org_pk: int) -> HttpResponse:
 # --- Audit browser ------------------------------------------------------------------------------
 
 
-def _audit_query(request: HttpRequest, organisation) -> tuple[AuditFilterForm, AuditQuery]:
-    form = AuditFilterForm(request.GET or None, choices=selectors.filter_choices(organisation=organisation))
+def _audit_query(request: HttpRequest, organisation, head: str | None = None) -> tuple[AuditFilterForm, AuditQuery]:
+    choices = selectors.filter_choices(organisation=organisation, head=head)
+    form = AuditFilterForm(request.GET or None, choices=choices)
     if not form.is_bound or not form.is_valid():
         return form, AuditQuery()
     d = form.cleaned_data
@@ -99,7 +100,8 @@ def _filter_params(request: HttpRequest) -> str:
 @login_required
 def audit_browser(request: HttpRequest, org_pk: int) -> HttpResponse:
     organisation = perms.auditor_organisation(request.user, org_pk)
-    form, query = _audit_query(request, organisation)
+    head_seq, head = selectors.chain_head(organisation)  # read once: the filter lists' cache key and the chain state
+    form, query = _audit_query(request, organisation, head)
     page = selectors.audit_page(
         organisation=organisation,
         query=query,
@@ -116,7 +118,7 @@ def audit_browser(request: HttpRequest, org_pk: int) -> HttpResponse:
                 "form": form,
                 "page": page,
                 "filters": _filter_params(request),
-                "chain": selectors.chain_state(organisation=organisation),
+                "chain": selectors.chain_state(organisation=organisation, head_seq=head_seq),
                 "running": selectors.running_verification(organisation=organisation),
                 "reports": selectors.latest_reports(organisation=organisation),
                 "report_form": ReportForm(),
