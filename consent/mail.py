@@ -134,6 +134,7 @@ def consent_round_mail_send(*, mail_id: int) -> bool:
             target=mail,
             payload={
                 "round": round_.pk,
+                "version": version.pk,
                 "guardian": guardian.pk,
                 "children": [k.pk for k in kids],
                 "language": mail.language,

@@ -306,6 +306,8 @@ def test_a_round_mails_every_guardian_with_authority_once(world, version, django
     assert notices.count() == 1 and notices[0].letter_sha256 == fake_letter(version, "en").sha256
     assert ParentNotice.objects.filter(how="email").count() == 5  # Sanne and Mark: Noah and Emma; Kim: Emma
     assert _events("consent_round.started") and len(_events("consent_round.mail_sent")) == 3
+    # Each mail's event names the agreement version, so the audit browser can say which.
+    assert {e.version_ref for e in _events("consent_round.mail_sent")} == {version.pk}
     # A redelivered task sends nothing again.
     assert consent_mail.consent_round_send(round_id=round_.pk) == 0
     assert len(mail.outbox) == 3
