@@ -4,7 +4,7 @@ everything but the data-category catalogue's wording."""
 
 from django.contrib import admin
 
-from .models import Agreement, AgreementItem, AgreementVersion, Approval, DataCategory
+from agreements.models import Agreement, AgreementItem, AgreementVersion, Approval, DataCategory
 
 
 class _SuperuserOnly:

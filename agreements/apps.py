@@ -7,9 +7,8 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Exchange agreements")
 
     def ready(self) -> None:
+        from agreements.selectors import child_section
         from ikc_share.selectors import register_child_section
-
-        from .selectors import child_section
 
         # The staff child page lists the active agreements under which the child's own
         # organisation shares (the core never imports this app).

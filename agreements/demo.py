@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from agreements import rules, services
+from agreements.letters import render as letters
+from agreements.models import Agreement, AgreementVersion, Art9Condition, DataCategory, LegalBasis, Purpose
 from ikc_share.models import FunctionTitle, Location, Organisation
-
-from . import letters, rules, services
-from .models import Agreement, AgreementVersion, Art9Condition, DataCategory, LegalBasis, Purpose
 
 
 def _items(pairs: list[tuple[str, str]]) -> list[rules.ItemSpec]:

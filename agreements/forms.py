@@ -14,10 +14,9 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements import rules
+from agreements.models import AgreementVersion, Art9Condition, DataCategory, GuardianPolicy, LegalBasis, Purpose
 from ikc_share.models import FunctionTitle, Location, Organisation
-
-from . import rules
-from .models import AgreementVersion, Art9Condition, DataCategory, GuardianPolicy, LegalBasis, Purpose
 
 METHOD_CHOICES = [  # e-mail is never offered
     (rules.METHOD_IN_APP, _("Delen in de app (veilig, met vastlegging wie het opent)")),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ikc_share.models import Child, FunctionTitle, Guardian, Ikc, Location, Organisation
+from ikc_share.models import FunctionTitle, Ikc, Location, Organisation
 
 
 class DataCategory(models.Model):
@@ -224,63 +224,7 @@ class Approval(models.Model):
         ordering = ["decided_at"]
 
 
-def letter_upload_to(instance: Letter, filename: str) -> str:
-    return f"letters/v{instance.version_id}/{filename}"
+# Registered with this app: the letters are a sub-area of agreements (agreements/letters/).
+from agreements.letters.models import Letter, LetterBatch  # noqa: E402
 
-
-class Letter(models.Model):
-    """A generated information letter. Immutable once stored; its SHA-256 is what a
-    consent decision references."""
-
-    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="letters")
-    language = models.CharField(max_length=2)
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    file = models.FileField(upload_to=letter_upload_to)
-    sha256 = models.CharField(max_length=64)
-    text_sha256 = models.CharField(max_length=64, blank=True)
-    public_token = models.CharField(max_length=43, unique=True)
-    is_draft = models.BooleanField(default=False)
-    generated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-generated_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["version", "language"],
-                condition=Q(guardian__isnull=True, is_draft=False),
-                name="letter_generic_once_per_version_language",
-            ),
-            models.UniqueConstraint(
-                fields=["version", "language", "guardian", "child"],
-                condition=Q(guardian__isnull=False),
-                name="letter_personal_once",
-            ),
-        ]
-
-
-class LetterBatch(models.Model):
-    """A director's request for personalised paper letters for all children at once."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("In de wachtrij")
-        RUNNING = "running", _("Bezig")
-        DONE = "done", _("Klaar")
-        FAILED = "failed", _("Mislukt")
-
-    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="letter_batches")
-    language = models.CharField(max_length=2, default="nl")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="letter-batches/", blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-
-from .transfer_models import *  # noqa: E402,F401,F403
+__all__ = ["Letter", "LetterBatch"]

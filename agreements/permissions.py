@@ -16,10 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from agreements.models import Agreement, AgreementVersion
 from ikc_share.models import Organisation
 from ikc_share.permissions import AUDIT, MANAGE, READ, User, get_organisation, has_org_perm, organisations_for
-
-from .models import Agreement, AgreementVersion
 
 MAX_PK = 2**63 - 1  # a larger number in a URL cannot name a row (and would overflow the database driver)
 

@@ -19,12 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements import rules
+from agreements.letters import services as letters_services
+from agreements.models import Agreement, AgreementItem, AgreementVersion, Approval, Purpose
 from ikc_share.audit import audit_record
 from ikc_share.models import Organisation
 from ikc_share.permissions import MANAGE, has_org_perm
-
-from . import letters_services, rules
-from .models import Agreement, AgreementItem, AgreementVersion, Approval, Purpose
 
 Status = AgreementVersion.Status
 OPEN_STATUSES = (Status.DRAFT, Status.AWAITING_APPROVAL)

@@ -2,7 +2,7 @@
 
 A failed render is retried; when the retries are used up it is reported (an audit
 event, and for a batch the FAILED status with a message on its page). A letter is
-never half-stored: see agreements.letters._store."""
+never half-stored: see agreements.letters.render._store."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import logging
 from celery import shared_task
 from django.core.exceptions import ValidationError
 
-from . import letters
+from agreements.letters import render as letters
 
 logger = logging.getLogger(__name__)
 

@@ -15,10 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ikc_share import permissions as core_permissions
-
-from . import permissions, selectors, services
-from .forms import (
+from agreements import permissions, selectors, services
+from agreements.forms import (
     DecisionForm,
     DirectionForm,
     EndForm,
@@ -28,7 +26,8 @@ from .forms import (
     version_initial,
     version_spec,
 )
-from .models import AgreementVersion
+from agreements.models import AgreementVersion
+from ikc_share import permissions as core_permissions
 
 LETTERS_PANEL = "agreements/letters/_version_panel.html"  # provided by the letters work, when present
 

@@ -113,8 +113,8 @@ def main() -> None:
 
     from ikc_share import services as core
     from ikc_share.models import Child, Guardian, Guardianship, Ikc
-    from ikc_share.onboarding import importing
-    from ikc_share.onboarding import services as onboarding
+    from onboarding import importing
+    from onboarding import services as onboarding
 
     call_command("migrate", verbosity=0)
     ikc = Ikc.objects.create(name="IKC Bench", slug=f"bench-{int(time.time())}")

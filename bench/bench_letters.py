@@ -201,8 +201,8 @@ def main() -> None:
         from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
 
-        from agreements import letters
-        from agreements.models import Letter, LetterBatch
+        from agreements.letters import render as letters
+        from agreements.letters.models import Letter, LetterBatch
 
         version, director = _world(children)
         version = letters.version_for_letter(version.pk)

@@ -100,9 +100,10 @@ def plan(consent_parents: int) -> Plan:
     from django.contrib.auth import get_user_model
     from django.urls import NoReverseMatch, reverse
 
-    from agreements.models import AgreementVersion, Letter
+    from agreements.letters.models import Letter
+    from agreements.models import AgreementVersion
+    from bench.scale.seed import BENCH_USERNAMES
     from ikc_share.models import AuditEvent, Child, Guardianship, Membership
-    from ikc_share.scale.seed import BENCH_USERNAMES
 
     user_model = get_user_model()
     users = {role: user_model.objects.filter(username=name).first() for role, name in BENCH_USERNAMES.items()}
@@ -394,7 +395,7 @@ def explains(plan_: Plan) -> dict[str, tuple[str, str, float]]:
 
     out: dict[str, tuple[str, str, float]] = {}
     try:
-        from ikc_share.accountability import selectors as acc
+        from accountability import selectors as acc
     except ImportError:
         return out
     org = Organisation.objects.get(pk=plan_.bench_org)

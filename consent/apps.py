@@ -7,10 +7,9 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Consent")
 
     def ready(self) -> None:
-        from agreements.letters import register_batch_section
+        from agreements.letters.render import register_batch_section
+        from consent.sections import child_section, letter_batch_section
         from ikc_share.selectors import register_child_section
-
-        from .sections import child_section, letter_batch_section
 
         register_child_section(child_section)
         register_batch_section(letter_batch_section)

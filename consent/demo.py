@@ -23,12 +23,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from agreements.letters import html_to_pdf
+from agreements.letters.render import html_to_pdf
 from agreements.models import AgreementVersion
+from consent import letters_adapter, mail, services
+from consent.models import ConsentRound, ConsentRoundMail, ParentNotice
 from ikc_share.models import Child, Guardian
-
-from . import letters_adapter, mail, services
-from .models import ConsentRound, ConsentRoundMail, ParentNotice
 
 AGREEMENT_TITLE = "Doorgaande ontwikkellijn naar de basisschool"
 

@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AgreementVersion, DataCategory
+from consent.models import ConsentDecision, ParentNotice
 from ikc_share.models import Guardian, Location
-
-from .models import ConsentDecision, ParentNotice
 
 YES, NO = "yes", "no"
 

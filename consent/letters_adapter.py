@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from agreements import letters
-from agreements.models import AgreementVersion, Letter
+from agreements.letters import render as letters
+from agreements.letters.models import Letter
+from agreements.models import AgreementVersion
 from ikc_share.models import Child, Guardian
 
 LANGUAGES = letters.LANGUAGES
@@ -43,7 +44,7 @@ def letter_for_guardian(*, version: AgreementVersion, child: Child, guardian: Gu
 
 
 def batch_letters(batch) -> list[Letter]:
-    """The personal letters in a finished paper batch (agreements.letters.batch_letters)."""
+    """The personal letters in a finished paper batch (agreements.letters.render.batch_letters)."""
     return letters.batch_letters(batch)
 
 

@@ -17,12 +17,11 @@ from django.utils import timezone
 from sesame.utils import get_token
 
 from agreements.models import AgreementVersion, LegalBasis
+from consent import letters_adapter, selectors
+from consent.models import ConsentDecision, ConsentExpiryReminder, ConsentRound, ConsentRoundMail, ParentNotice
 from ikc_share.audit import audit_record
 from ikc_share.mail import send_templated
 from ikc_share.models import Guardian
-
-from . import letters_adapter, selectors
-from .models import ConsentDecision, ConsentExpiryReminder, ConsentRound, ConsentRoundMail, ParentNotice
 
 User = get_user_model()
 

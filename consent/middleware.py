@@ -13,16 +13,11 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
-MAGIC_LINK_SESSION_KEY = "ikc_login_method"
-MAGIC_LINK = "magic_link"
+from ikc_share.http import MAGIC_LINK, MAGIC_LINK_SESSION_KEY, is_magic_link_session  # noqa: F401
+
 # The portal, its assets, the language switch, logging out, and the public letter pages
 # (anyone holding a letter's unguessable link may read it; the portal links its PDF).
 PORTAL_PREFIXES = ("/portal/", "/static/", "/i18n/", "/account/logout/", "/agreements/letters/")
-
-
-def is_magic_link_session(request) -> bool:
-    session = getattr(request, "session", None)
-    return session is not None and session.get(MAGIC_LINK_SESSION_KEY) == MAGIC_LINK
 
 
 class MagicLinkPortalOnlyMiddleware:

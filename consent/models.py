@@ -26,7 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import AgreementVersion, DataCategory, GuardianPolicy, Letter
+from agreements.letters.models import Letter
+from agreements.models import AgreementVersion, DataCategory, GuardianPolicy
 from ikc_share.models import Child, Guardian, Location, Organisation
 
 
@@ -236,6 +237,3 @@ class ConsentExpiryReminder(models.Model):
 
     decision = models.OneToOneField(ConsentDecision, on_delete=models.PROTECT, related_name="expiry_reminder")
     sent_at = models.DateTimeField(default=timezone.now)
-
-
-from .rights import *  # noqa: E402,F401,F403

@@ -21,10 +21,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from agreements.models import AgreementVersion
+from consent.models import ConsentDecision, ConsentRound, Objection
 from ikc_share import permissions as core
 from ikc_share.models import Child, Guardian, Guardianship, Organisation
-
-from .models import ConsentDecision, ConsentRound, Objection
 
 READ, ACT, MANAGE, AUDIT = core.READ, core.ACT, core.MANAGE, core.AUDIT
 

@@ -15,12 +15,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from agreements.letters import ASSET_BASE, html_to_pdf
+from agreements.letters.render import ASSET_BASE, html_to_pdf
 from agreements.models import AgreementVersion, LegalBasis
-from agreements.rules_consent import consent_state_summaries
+from agreements.rules.consent import consent_state_summaries
+from consent.models import ConsentDecision, Objection, ParentNotice
 from ikc_share.models import Child, Organisation
-
-from .models import ConsentDecision, Objection, ParentNotice
 
 SCHEMA_VERSION = "ISO/IEC TS 27560:2023"
 CONTEXT = {

@@ -7,12 +7,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from agreements.models import LetterBatch
-from agreements.rules_consent import consent_state_summaries_for_pairs
+from agreements.letters.models import LetterBatch
+from agreements.rules.consent import consent_state_summaries_for_pairs
+from consent import letters_adapter, selectors
+from consent.models import ParentNotice
 from ikc_share.models import Child
-
-from . import letters_adapter, selectors
-from .models import ParentNotice
 
 
 def child_section(*, child: Child, user) -> dict[str, Any] | None:

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from agreements.models import AgreementItem, AgreementVersion, DataCategory, LegalBasis
+from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection, ParentNotice
 from ikc_share.models import Child, Guardian, Guardianship
-
-from .models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection, ParentNotice
 
 
 @dataclass(slots=True)
@@ -377,3 +376,15 @@ def decisions_by_guardian(decisions: Iterable[DecisionFact]) -> dict[int, list[D
 
 def is_consent_basis(version: AgreementVersion) -> bool:
     return version.legal_basis == LegalBasis.CONSENT
+
+
+# ~~~ SECTION for agreements (parallel-edit anchor; remove when merged) ~~~
+
+
+# ~~~ SECTION for transfers (parallel-edit anchor; remove when merged) ~~~
+
+
+# ~~~ SECTION for accountability (parallel-edit anchor; remove when merged) ~~~
+
+
+# ~~~ SECTION for onboarding (parallel-edit anchor; remove when merged) ~~~

@@ -25,13 +25,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.models import AgreementVersion, DataCategory, LegalBasis, Letter, LetterBatch
-from agreements.rules_consent import NO_ANSWER, consent_state_summaries
+from agreements.letters.models import Letter, LetterBatch
+from agreements.models import AgreementVersion, DataCategory, LegalBasis
+from agreements.rules.consent import NO_ANSWER, consent_state_summaries
+from consent import letters_adapter, selectors, tasks
+from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection, ParentNotice
 from ikc_share.audit import audit_record
 from ikc_share.models import Child, Guardian, Guardianship, Location
-
-from . import letters_adapter, selectors, tasks
-from .models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection, ParentNotice
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 SCAN_TYPES = {

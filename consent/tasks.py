@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import mail
+from consent import mail
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)

@@ -21,14 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agreements import letters_permissions
+from agreements.letters import permissions as letters_permissions
 from agreements.models import AgreementVersion, LegalBasis
-from agreements.rules_consent import consent_state_summaries, consent_state_summaries_for_pairs, consent_state_summary
-from ikc_share import permissions as core
-
-from . import letters_adapter, records, selectors, services
-from . import permissions as perms
-from .forms import (
+from agreements.rules.consent import consent_state_summaries, consent_state_summaries_for_pairs, consent_state_summary
+from consent import letters_adapter, records, selectors, services
+from consent import permissions as perms
+from consent.forms import (
     NO,
     YES,
     CoverageFilterForm,
@@ -42,12 +40,13 @@ from .forms import (
     RoundForm,
     StaffWithdrawForm,
 )
-from .middleware import MAGIC_LINK, MAGIC_LINK_SESSION_KEY, is_magic_link_session
-from .models import ConsentDecision, ConsentRoundMail, ParentNotice
+from consent.middleware import MAGIC_LINK, MAGIC_LINK_SESSION_KEY, is_magic_link_session
+from consent.models import ConsentDecision, ConsentRoundMail, ParentNotice
+from ikc_share import permissions as core
 
 portal_login_required = login_required(login_url="consent:portal-login")
 SESAME_BACKEND = "sesame.backends.ModelBackend"
-PAPER = "paper"  # ?via=paper: the personal link on a paper letter (agreements.letters.letter_link)
+PAPER = "paper"  # ?via=paper: the personal link on a paper letter (agreements.letters.render.letter_link)
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:

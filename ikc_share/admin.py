@@ -4,7 +4,17 @@ superusers anything; see permissions.py."""
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from .models import AuditEvent, Child, FunctionTitle, Guardian, Guardianship, Ikc, Location, Membership, Organisation
+from ikc_share.models import (
+    AuditEvent,
+    Child,
+    FunctionTitle,
+    Guardian,
+    Guardianship,
+    Ikc,
+    Location,
+    Membership,
+    Organisation,
+)
 
 admin.site.site_header = "ikc-share beheer"
 # Operators only: staff status or global permissions are not enough to enter the admin.

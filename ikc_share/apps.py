@@ -7,4 +7,10 @@ class IkcShareConfig(AppConfig):
     verbose_name = _("IKC core")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (login audit hooks)
+        from django.urls import register_converter
+
+        from ikc_share import receivers  # noqa: F401  (login audit hooks)
+        from ikc_share.http import IdConverter
+
+        # `<id:pk>` in every app's URLs: a possible row id, or the route does not match (404).
+        register_converter(IdConverter, "id")

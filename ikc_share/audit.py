@@ -34,7 +34,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import AuditChainHead, AuditEvent, Organisation
+from ikc_share.models import AuditChainHead, AuditEvent, Organisation
 
 SYSTEM_CHAIN = "system"
 FORMAT_VERSION = "v1"

@@ -10,4 +10,3 @@ app = Celery("ikc_share")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Sub-packages with their own tasks module (autodiscovery looks at installed apps only).
-app.autodiscover_tasks(["ikc_share.onboarding", "ikc_share.accountability", "agreements.transfers"])

@@ -1,4 +1,4 @@
-from .permissions import active_memberships
+from ikc_share.permissions import active_memberships
 
 
 def navigation(request):

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from . import services
-from .models import Child, FunctionTitle, Guardian, Guardianship, Ikc, Location, Membership, Organisation
+from ikc_share import services
+from ikc_share.models import Child, FunctionTitle, Guardian, Guardianship, Ikc, Location, Membership, Organisation
 
 User = get_user_model()
 DEMO_PASSWORD = "regenboog-demo"  # noqa: S105  (demo only; printed in the README)

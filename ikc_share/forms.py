@@ -7,7 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import FunctionTitle, Location, Membership, Organisation
+from ikc_share.models import FunctionTitle, Location, Membership, Organisation
 
 DB_INT_MAX = 2**63 - 1
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
-from .models import Membership
+from ikc_share.models import Membership
 
 EXEMPT_PREFIXES = ("/account/", "/static/", "/i18n/", "/admin/", "/healthz")
 

@@ -406,7 +406,3 @@ class AuditVerification(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-
-
-from .accountability.models import *  # noqa: E402,F401,F403
-from .onboarding.models import *  # noqa: E402,F401,F403

@@ -22,7 +22,7 @@ from django.http import Http404
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from .models import Child, Guardian, Location, Membership, Organisation
+from ikc_share.models import Child, Guardian, Location, Membership, Organisation
 
 READ = "read_organisation"
 ACT = "act_for_organisation"

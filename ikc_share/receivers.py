@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from . import services
+from ikc_share import services
 
 
 @receiver(user_logged_in, dispatch_uid="ikc_audit_login")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .models import Child
+from ikc_share.models import Child
 
 # Other apps add sections to the staff child page (e.g. agreements' verdicts) by
 # registering a provider in their AppConfig.ready(); the core never imports them.
@@ -26,3 +26,18 @@ def child_page_sections(*, child: Child, user) -> list[dict[str, Any]]:
         if section:
             sections.append(section)
     return sections
+
+
+# ~~~ SECTION for agreements (parallel-edit anchor; remove when merged) ~~~
+
+
+# ~~~ SECTION for consent (parallel-edit anchor; remove when merged) ~~~
+
+
+# ~~~ SECTION for transfers (parallel-edit anchor; remove when merged) ~~~
+
+
+# ~~~ SECTION for accountability (parallel-edit anchor; remove when merged) ~~~
+
+
+# ~~~ SECTION for onboarding (parallel-edit anchor; remove when merged) ~~~

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
-from .audit import audit_record
-from .models import Child, FunctionTitle, Ikc, Location, Membership, Organisation
-from .onboarding import invitations
+from ikc_share import permissions
+from ikc_share.audit import audit_record
+from ikc_share.models import Child, FunctionTitle, Ikc, Location, Membership, Organisation
+from onboarding import invitations
 
 User = get_user_model()
 

@@ -55,9 +55,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    # The product's apps, lowest layer first (see README "Layout" and .importlinter).
     "ikc_share",
     "agreements",
     "consent",
+    "transfers",
+    "accountability",
+    "onboarding",
 ]
 
 MIDDLEWARE = [
@@ -232,7 +236,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "purge-stale-imports-daily": {
-        "task": "ikc_share.onboarding.tasks.purge_stale_imports",
+        "task": "onboarding.tasks.purge_stale_imports",
         "schedule": crontab(hour=3, minute=15),
     },
     "verify-audit-chains-nightly": {
@@ -244,15 +248,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=0),
     },
     "transfers-retention-purge-hourly": {
-        "task": "agreements.transfers.tasks.housekeeping",
+        "task": "transfers.tasks.housekeeping",
         "schedule": crontab(minute=17),
     },
     "accountability-retention-nightly": {
-        "task": "ikc_share.accountability.tasks.retention_nightly",
+        "task": "accountability.tasks.retention_nightly",
         "schedule": crontab(hour=3, minute=45),
     },
     "accountability-rights-reminders-daily": {
-        "task": "ikc_share.accountability.tasks.rights_reminders_daily",
+        "task": "accountability.tasks.rights_reminders_daily",
         "schedule": crontab(hour=8, minute=30),
     },
 }
@@ -302,3 +306,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Development only: the benchmark's scale seeder (`manage.py seed_scale`, bench/scale/).
+if env.bool("IKC_BENCH", default=False):
+    INSTALLED_APPS.append("bench")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import verification
+from ikc_share import verification
 
 
 @shared_task

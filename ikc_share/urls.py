@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from ikc_share import views
 
 core_patterns = [
     path("", views.home, name="home"),
@@ -10,23 +10,24 @@ core_patterns = [
     path("account/logout/", views.auth_views.LogoutView.as_view(), name="logout"),
     path("account/two-factor/setup/", views.otp_setup, name="otp-setup"),
     path("account/two-factor/verify/", views.otp_verify, name="otp-verify"),
-    path("organisations/<int:org_pk>/children/", views.organisation_children, name="organisation-children"),
-    path("organisations/<int:org_pk>/members/", views.organisation_members, name="organisation-members"),
-    path("organisations/<int:org_pk>/members/invite/", views.membership_invite, name="membership-invite"),
-    path("organisations/<int:org_pk>/function-titles/", views.function_title_create, name="function-title-create"),
-    path("memberships/<int:pk>/edit/", views.membership_edit, name="membership-edit"),
-    path("memberships/<int:pk>/deactivate/", views.membership_deactivate, name="membership-deactivate"),
-    path("memberships/<int:pk>/reactivate/", views.membership_reactivate, name="membership-reactivate"),
-    path("children/<int:pk>/", views.child_detail, name="child-detail"),
-    path("", include("ikc_share.onboarding.urls")),
-    path("", include("ikc_share.accountability.urls")),
+    path("organisations/<id:org_pk>/children/", views.organisation_children, name="organisation-children"),
+    path("organisations/<id:org_pk>/members/", views.organisation_members, name="organisation-members"),
+    path("organisations/<id:org_pk>/members/invite/", views.membership_invite, name="membership-invite"),
+    path("organisations/<id:org_pk>/function-titles/", views.function_title_create, name="function-title-create"),
+    path("memberships/<id:pk>/edit/", views.membership_edit, name="membership-edit"),
+    path("memberships/<id:pk>/deactivate/", views.membership_deactivate, name="membership-deactivate"),
+    path("memberships/<id:pk>/reactivate/", views.membership_reactivate, name="membership-reactivate"),
+    path("children/<id:pk>/", views.child_detail, name="child-detail"),
+    # Onboarding and accountability pages keep the "ikc_share" URL namespace they had.
+    path("", include("onboarding.urls")),
+    path("", include("accountability.urls")),
 ]
 
 urlpatterns = [
     path("", include((core_patterns, "ikc_share"))),
     path("agreements/", include("agreements.urls")),
     path("", include("consent.urls")),
-    path("", include("agreements.transfers.urls")),
+    path("", include("transfers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

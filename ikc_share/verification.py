@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from . import mail
-from .audit import verify_chains
-from .models import AuditVerification, Membership
+from ikc_share import mail
+from ikc_share.audit import verify_chains
+from ikc_share.models import AuditVerification, Membership
 
 
 def verification_run(*, trigger: str = "manual", verification_id: int | None = None) -> AuditVerification:

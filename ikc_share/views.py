@@ -21,10 +21,10 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import permissions, selectors, services
-from .forms import ChildFilterForm, FunctionTitleForm, MembershipEditForm, MembershipInviteForm, OtpTokenForm
-from .models import Guardianship
-from .onboarding import permissions as onboarding_permissions
+from ikc_share import permissions, selectors, services
+from ikc_share.forms import ChildFilterForm, FunctionTitleForm, MembershipEditForm, MembershipInviteForm, OtpTokenForm
+from ikc_share.models import Guardianship
+from onboarding import permissions as onboarding_permissions
 
 
 def _service_error(request: HttpRequest, exc: ValidationError) -> None:

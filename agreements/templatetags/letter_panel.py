@@ -1,13 +1,13 @@
 """{% letter_panel version as panel %}: what the information-letter panel on the agreement
-pages shows to the current user. Access is decided by agreements.letters_permissions;
+pages shows to the current user. Access is decided by agreements.letters.permissions;
 the template only asks."""
 
 from __future__ import annotations
 
 from django import template
 
-from agreements import letters
-from agreements import letters_permissions as perms
+from agreements.letters import permissions as perms
+from agreements.letters import render as letters
 from agreements.models import AgreementVersion
 
 register = template.Library()

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import ikc_share.onboarding.models
+import onboarding.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('status', models.CharField(choices=[('uploaded', 'geüpload'), ('checking', 'wordt gecontroleerd'), ('checked', 'gecontroleerd'), ('queued', 'in de wachtrij'), ('running', 'wordt geïmporteerd'), ('done', 'geïmporteerd'), ('failed', 'mislukt'), ('cancelled', 'geannuleerd')], default='uploaded', max_length=20)),
-                ('file', models.FileField(blank=True, max_length=200, upload_to=ikc_share.onboarding.models._import_upload_to)),
+                ('file', models.FileField(blank=True, max_length=200, upload_to=onboarding.models._import_upload_to)),
                 ('file_name', models.CharField(blank=True, max_length=255)),
                 ('file_format', models.CharField(blank=True, max_length=10)),
                 ('encoding', models.CharField(blank=True, max_length=40)),

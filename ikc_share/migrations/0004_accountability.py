@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import ikc_share.accountability.models
+import accountability.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
                 ('date_from', models.DateField()),
                 ('date_to', models.DateField()),
-                ('file', models.FileField(blank=True, upload_to=ikc_share.accountability.models.report_upload_to)),
+                ('file', models.FileField(blank=True, upload_to=accountability.models.report_upload_to)),
                 ('sha256', models.CharField(blank=True, max_length=64)),
             ],
             options={

@@ -9,10 +9,11 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from consent import rights_export, rights_services
-from consent.rights import RightsRequest
-from ikc_share.accountability import services
-from ikc_share.accountability.models import AuditReport, Incident, IncidentNotice, VerificationJob
+from accountability import services
+from accountability.models import AuditReport, Incident, IncidentNotice, VerificationJob
+from accountability.rights import export as rights_export
+from accountability.rights import services as rights_services
+from accountability.rights.models import RightsRequest
 from ikc_share.models import Guardian
 
 

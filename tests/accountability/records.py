@@ -14,17 +14,17 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from agreements.models import ReceivedTransfer, Transfer, TransferAccess
-from agreements.transfers import services as transfer_services
-from consent import rights_services
+from accountability import services as acc_services
+from accountability.rights import services as rights_services
+from accountability.rights.models import RightsRequest
 from consent.models import Objection
-from consent.rights import RightsRequest
 from ikc_share import services as core_services
-from ikc_share.accountability import services as acc_services
 from ikc_share.models import Guardian
 from tests.accountability.builders import guardian_of
 from tests.consent.builders import decide, make_version
 from tests.transfers import builders as transfer_builders
+from transfers import services as transfer_services
+from transfers.models import ReceivedTransfer, Transfer, TransferAccess
 
 
 @dataclass

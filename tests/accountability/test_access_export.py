@@ -11,8 +11,9 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from consent import rights_export, rights_services
-from consent.rights import RightsRequest
+from accountability.rights import export as rights_export
+from accountability.rights import services as rights_services
+from accountability.rights.models import RightsRequest
 from tests.accountability.records import seed_emma
 
 pytestmark = pytest.mark.pdf

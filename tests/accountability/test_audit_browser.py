@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
-from ikc_share.accountability.models import AuditReport, VerificationJob
-from ikc_share.accountability.selectors import AuditQuery, audit_page
+from accountability.models import AuditReport, VerificationJob
+from accountability.selectors import AuditQuery, audit_page
 from ikc_share.audit import audit_record, chain_for, verify_chains
 from ikc_share.models import AuditEvent, Child
 from tests.accountability.builders import guardian_of

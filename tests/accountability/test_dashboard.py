@@ -14,7 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from consent import rights_services, services
+from accountability.rights import services as rights_services
+from consent import services
 from ikc_share.models import Child, Guardian, Guardianship
 from tests.accountability.builders import guardian_of, incident
 from tests.consent.builders import decide, inform_all, make_version, object_
@@ -137,7 +138,7 @@ def test_dashboard_flags_match_the_single_permission_functions(world):
     """advise_and_handle (one query each for permissions and membership) answers as
     may_advise and can_handle do, for every member of the cast, including a staff member
     marked as privacy contact."""
-    from ikc_share.accountability import permissions as perms
+    from accountability import permissions as perms
     from tests.conftest import CAST
 
     contact = world.membership("staff_school")

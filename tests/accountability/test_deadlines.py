@@ -7,13 +7,7 @@ import datetime
 
 import pytest
 
-from ikc_share.accountability.deadlines import (
-    BreachClock,
-    add_months,
-    deadline_state,
-    request_deadline,
-    sub_months,
-)
+from accountability.deadlines import BreachClock, add_months, deadline_state, request_deadline, sub_months
 
 D = datetime.date
 

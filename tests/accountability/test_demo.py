@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.utils import timezone
 
-from consent import rights_selectors
-from consent.rights import RightsRequest
-from ikc_share.accountability.models import AdviceNote, Incident, IncidentNotice
+from accountability.models import AdviceNote, Incident, IncidentNotice
+from accountability.rights import selectors as rights_selectors
+from accountability.rights.models import RightsRequest
 from ikc_share.audit import verify_chains
 from ikc_share.models import AuditEvent, AuditVerification, Organisation
 

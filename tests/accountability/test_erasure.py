@@ -9,14 +9,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from agreements.models import ReceivedTransfer, Transfer
-from consent import rights_rules, rights_services
-from consent.rights import RightsRequest
-from ikc_share.accountability.anonymise import ANONYMISED
-from ikc_share.accountability.models import PurgeRecord
+from accountability.anonymise import ANONYMISED
+from accountability.models import PurgeRecord
+from accountability.rights import rules as rights_rules
+from accountability.rights import services as rights_services
+from accountability.rights.models import RightsRequest
 from ikc_share.audit import verify_chains
 from ikc_share.models import AuditEvent, Child, Guardian
 from tests.accountability.records import seed_emma
+from transfers.models import ReceivedTransfer, Transfer
 
 
 @pytest.fixture

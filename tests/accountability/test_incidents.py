@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ikc_share.accountability import services
-from ikc_share.accountability.models import AdviceNote, Incident, IncidentNotice
+from accountability import services
+from accountability.models import AdviceNote, Incident, IncidentNotice
 from ikc_share.models import AuditEvent, Membership
 from tests.accountability.builders import incident
 

@@ -9,7 +9,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from ikc_share.accountability import register
+from accountability import register
 from tests.consent.builders import make_version
 
 

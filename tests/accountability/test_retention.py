@@ -9,12 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from consent.rights import RightsRequest
-from ikc_share.accountability import retention, services
-from ikc_share.accountability.anonymise import ANONYMISED
-from ikc_share.accountability.models import Incident, PurgeRecord, RetentionRun
-from ikc_share.accountability.schedule import DEFAULTS
-from ikc_share.accountability.selectors import retention_overview
+from accountability import retention, services
+from accountability.anonymise import ANONYMISED
+from accountability.models import Incident, PurgeRecord, RetentionRun
+from accountability.rights.models import RightsRequest
+from accountability.schedule import DEFAULTS
+from accountability.selectors import retention_overview
 from ikc_share.audit import verify_chains
 from ikc_share.models import AuditEvent, Child, Guardian
 from tests.accountability.builders import access_request, incident

@@ -11,12 +11,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from consent import rights_selectors, rights_services
+from accountability import jobs
+from accountability.deadlines import request_deadline
+from accountability.rights import selectors as rights_selectors
+from accountability.rights import services as rights_services
+from accountability.rights.models import RightsRequest
 from consent import services as consent_services
 from consent.models import Objection
-from consent.rights import RightsRequest
-from ikc_share.accountability import jobs
-from ikc_share.accountability.deadlines import request_deadline
 from ikc_share.models import AuditEvent, Guardianship, Membership
 from tests.accountability.builders import guardian_of
 from tests.consent.builders import make_version

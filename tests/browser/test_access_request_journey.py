@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from consent.rights import RightsRequest
-from ikc_share.accountability.models import AdviceNote
+from accountability.models import AdviceNote
+from accountability.rights.models import RightsRequest
 from tests.browser.conftest import login_with_password
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

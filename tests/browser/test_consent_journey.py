@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from agreements.rules_consent import consent_reasons
+from agreements.rules.consent import consent_reasons
 from consent import services
 from consent.models import ConsentDecision
 from ikc_share.models import Child

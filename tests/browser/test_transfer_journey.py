@@ -12,10 +12,10 @@ import re
 import pytest
 from django.core import mail
 
-from agreements.models import ReceivedTransfer, Transfer, TransferAccess
 from tests.browser.conftest import login_with_password
 from tests.browser.test_consent_journey import axe_violations, load_axe
 from tests.transfers.builders import version
+from transfers.models import ReceivedTransfer, Transfer, TransferAccess
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from agreements.models import Agreement, AgreementItem, AgreementVersion, Approval, DataCategory, Letter
+from agreements.letters.models import Letter
+from agreements.models import Agreement, AgreementItem, AgreementVersion, Approval, DataCategory
 from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection, ParentNotice
 from ikc_share.models import Child, FunctionTitle, Guardian, Guardianship
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from agreements.models import AgreementVersion
-from agreements.rules_consent import consent_state_summaries
+from agreements.rules.consent import consent_state_summaries
 from consent.demo import AGREEMENT_TITLE
 from consent.models import ConsentDecision, ConsentRound, ParentNotice
 from ikc_share.audit import verify_chains

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from agreements import letters
-from agreements.models import Letter, LetterBatch
+from agreements.letters import render as letters
+from agreements.letters.models import Letter, LetterBatch
 from consent import services
 from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail, ParentNotice
 from ikc_share.models import AuditEvent, Guardian

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from agreements.rules_consent import consent_reasons, consent_state_summary
+from agreements.rules.consent import consent_reasons, consent_state_summary
 from tests.consent.builders import day, decide, guardian, inform, make_version, object_
 
 ID = "identification"

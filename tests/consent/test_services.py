@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from agreements.models import DataCategory
-from agreements.rules_consent import consent_reasons, consent_state_summary
+from agreements.rules.consent import consent_reasons, consent_state_summary
 from consent import mail as consent_mail
 from consent import services
 from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection, ParentNotice

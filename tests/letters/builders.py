@@ -8,15 +8,9 @@ import datetime
 
 from django.core.files.base import ContentFile
 
-from agreements import letters
-from agreements.models import (
-    Agreement,
-    AgreementItem,
-    AgreementVersion,
-    Approval,
-    DataCategory,
-    LetterBatch,
-)
+from agreements.letters import render as letters
+from agreements.letters.models import LetterBatch
+from agreements.models import Agreement, AgreementItem, AgreementVersion, Approval, DataCategory
 from ikc_share.models import FunctionTitle
 
 CATEGORIES = [

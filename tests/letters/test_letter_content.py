@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agreements import letters
+from agreements.letters import render as letters
 from tests.letters.builders import EXPLANATION
 from tests.letters.conftest import pdf_pages, pdf_text
 

@@ -7,9 +7,9 @@ import pytest
 from django.http import Http404
 from django.urls import reverse
 
-from agreements import letters
-from agreements import letters_permissions as perms
-from agreements.models import LetterBatch
+from agreements.letters import permissions as perms
+from agreements.letters import render as letters
+from agreements.letters.models import LetterBatch
 
 ROLES = [
     "director_childcare",

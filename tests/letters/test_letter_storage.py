@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
-from agreements import letters
-from agreements.models import Letter
+from agreements.letters import render as letters
+from agreements.letters.models import Letter
 from ikc_share.audit import verify_chains
 from ikc_share.models import AuditEvent
 

@@ -10,8 +10,10 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 
-from agreements import letters, letters_services, tasks
-from agreements.models import Letter, LetterBatch
+from agreements import tasks
+from agreements.letters import render as letters
+from agreements.letters import services as letters_services
+from agreements.letters.models import Letter, LetterBatch
 from ikc_share.celery import app
 from ikc_share.models import AuditEvent
 from tests.factories import ChildFactory, GuardianFactory, link_guardian

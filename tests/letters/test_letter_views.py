@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from agreements import letters
-from agreements.models import Letter, LetterBatch
+from agreements.letters import render as letters
+from agreements.letters.models import Letter, LetterBatch
 from tests.letters.conftest import pdf_text
 
 

@@ -15,8 +15,8 @@ import zipfile
 
 import pytest
 
-from agreements import letters_services
-from agreements.models import Letter, LetterBatch
+from agreements.letters import services as letters_services
+from agreements.letters.models import Letter, LetterBatch
 from tests.conftest import wait_for
 from tests.factories import ChildFactory, GuardianFactory, link_guardian
 from tests.letters.builders import make_version

@@ -19,9 +19,10 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from agreements import letters
-from agreements.letters_pdf import contains_generic
-from agreements.models import AgreementVersion, Letter, LetterBatch
+from agreements.letters import render as letters
+from agreements.letters.models import Letter, LetterBatch
+from agreements.letters.pdf import contains_generic
+from agreements.models import AgreementVersion
 from consent.models import ParentNotice
 from ikc_share.models import AuditEvent, Guardian, Organisation
 from tests.agreements.helpers import activate, spec

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ikc_share.models import ImportJob
+from onboarding.models import ImportJob
 
 FILES = Path(__file__).parent / "files"
 _AGE = re.compile(rb"@AGE(\d+)(?::(iso|dmy))?@")

@@ -8,8 +8,8 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from ikc_share.models import ImportJob, ImportPermission, Invitation
-from ikc_share.onboarding.selectors import token_hash
+from onboarding.models import ImportJob, ImportPermission, Invitation
+from onboarding.selectors import token_hash
 
 MATRIX_TOKEN = "matrix-invitation-token"
 

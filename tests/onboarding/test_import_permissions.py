@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from ikc_share import services as core_services
-from ikc_share.models import AuditEvent, Child, ImportPermission
-from ikc_share.onboarding import services
+from ikc_share.models import AuditEvent, Child
+from onboarding import services
+from onboarding.models import ImportPermission
 
 
 def _start(org):

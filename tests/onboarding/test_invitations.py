@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ikc_share.models import AuditEvent, Guardian, Invitation, Membership
-from ikc_share.onboarding import delivery, invitations
+from ikc_share.models import AuditEvent, Guardian, Membership
+from onboarding import delivery, invitations
+from onboarding.models import Invitation
 from tests.factories import GuardianFactory, link_guardian
 
 User = get_user_model()

@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ikc_share.models import AuditEvent, Child, Ikc, Invitation, Location, Membership, Organisation
+from ikc_share.models import AuditEvent, Child, Ikc, Location, Membership, Organisation
+from onboarding.models import Invitation
 from tests.factories import UserFactory
 from tests.onboarding.conftest import ImportFlow, dob
 

@@ -10,13 +10,7 @@ import pytest
 import tablib
 from openpyxl import Workbook
 
-from ikc_share.onboarding.reading import (
-    UnreadableFile,
-    is_bsn_header,
-    normalised_csv,
-    read_normalised,
-    read_upload,
-)
+from onboarding.reading import UnreadableFile, is_bsn_header, normalised_csv, read_normalised, read_upload
 from tests.onboarding.conftest import dob, fixture_bytes
 
 

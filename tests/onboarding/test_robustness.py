@@ -8,7 +8,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ikc_share.models import Child, ImportMapping
+from ikc_share.models import Child
+from onboarding.models import ImportMapping
 
 HUGE = 2**63
 

@@ -7,9 +7,9 @@ import datetime
 
 import pytest
 
-from ikc_share.onboarding import columns
-from ikc_share.onboarding.reading import read_upload
-from ikc_share.onboarding.rules import LocationInfo, check_rows, looks_like_bsn, parse_date, split_name
+from onboarding import columns
+from onboarding.reading import read_upload
+from onboarding.rules import LocationInfo, check_rows, looks_like_bsn, parse_date, split_name
 from tests.onboarding.conftest import fixture_bytes
 
 TODAY = datetime.date.today()

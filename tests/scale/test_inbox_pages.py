@@ -8,9 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from agreements.models import ReceivedTransfer
-from agreements.transfers.selectors import INBOX_PAGE
 from tests.scale.test_query_budgets import Growth
+from transfers.models import ReceivedTransfer
+from transfers.selectors import INBOX_PAGE
 
 pytestmark = pytest.mark.django_db
 

@@ -30,11 +30,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from agreements.models import ReceivedTransfer, Transfer, TransferAccess
+from accountability.models import AdviceNote, Incident
 from consent.models import ConsentDecision, ParentNotice
 from ikc_share.audit import audit_record
-from ikc_share.models import AdviceNote, AuditEvent, Child, Guardian, Guardianship, Incident
+from ikc_share.models import AuditEvent, Child, Guardian, Guardianship
 from tests.consent.builders import fake_letter, make_version
+from transfers.models import ReceivedTransfer, Transfer, TransferAccess
 
 SMALL, LARGE = 2, 50
 pytestmark = pytest.mark.django_db
@@ -213,7 +214,7 @@ class Growth:
 
     def _rights_requests(self, n: int) -> None:
         try:
-            from consent.models import RightsRequest
+            from accountability.rights.models import RightsRequest
         except ImportError:  # pragma: no cover - the rights requests are another issue's
             return
         w = self.w

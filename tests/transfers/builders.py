@@ -15,10 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from agreements.models import AgreementVersion, DataCategory, ReceivedTransfer, Transfer, TransferRemark
-from agreements.transfers import services
+from agreements.models import AgreementVersion, DataCategory
 from ikc_share.models import FunctionTitle, Guardian
 from tests.consent.builders import decide, fake_letter, inform_all, make_version
+from transfers import services
+from transfers.models import ReceivedTransfer, Transfer, TransferRemark
 
 _CATALOGUE = importlib.import_module("agreements.migrations.0002_seed_data_categories")
 

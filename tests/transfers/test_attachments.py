@@ -16,10 +16,10 @@ from django.utils import timezone
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from agreements.models import ReceivedTransfer, TransferAttachment
-from agreements.transfers import attachments, retention, services
 from ikc_share.models import AuditEvent
 from tests.transfers.builders import draft, png_bytes, sanne
+from transfers import attachments, retention, services
+from transfers.models import ReceivedTransfer, TransferAttachment
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from agreements.models import ReceivedTransfer, Transfer
-from agreements.transfers import retention
 from ikc_share.audit import verify_chains
+from transfers import retention
+from transfers.models import ReceivedTransfer, Transfer
 
 pytestmark = pytest.mark.django_db
 

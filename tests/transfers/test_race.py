@@ -21,13 +21,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from agreements.models import ReceivedTransfer, Transfer
-from agreements.transfers import services
 from consent import services as consent_services
 from consent.models import ConsentDecision, ParentNotice
 from ikc_share.models import AuditEvent, Child, Guardian, Guardianship
 from tests.consent.builders import decide
 from tests.transfers.builders import DEV_CODES, content_for, version
+from transfers import services
+from transfers.models import ReceivedTransfer, Transfer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from agreements.models import ReceivedTransfer, TransferAttachment
-from agreements.transfers import retention, services, tasks
 from ikc_share.audit import verify_chains
 from ikc_share.models import AuditEvent
 from tests.transfers.builders import draft, png_bytes, sanne
+from transfers import retention, services, tasks
+from transfers.models import ReceivedTransfer, TransferAttachment
 
 pytestmark = pytest.mark.django_db
 

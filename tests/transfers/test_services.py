@@ -14,15 +14,15 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 
-from agreements.models import ReceivedTransfer, Transfer, TransferAccess
-from agreements.transfers import mail as transfer_mail
-from agreements.transfers import records, retention, services
 from consent.models import Objection
 from consent.services import child_lock
 from ikc_share.audit import verify_chains
 from ikc_share.models import AuditEvent
 from tests.consent.builders import decide, guardian
 from tests.transfers.builders import DEV_CODES, content_for, draft, reading, sanne, sent, version
+from transfers import mail as transfer_mail
+from transfers import records, retention, services
+from transfers.models import ReceivedTransfer, Transfer, TransferAccess
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,13 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from agreements.models import ReceivedTransfer, Transfer, TransferAccess
-from agreements.transfers import retention
 from ikc_share import services as core_services
 from ikc_share.models import Child, FunctionTitle, Guardian, Guardianship
 from tests.consent.builders import decide, guardian
 from tests.factories import UserFactory
 from tests.transfers.builders import DEV_CODES, draft, reading, sanne, sent, version
+from transfers import retention
+from transfers.models import ReceivedTransfer, Transfer, TransferAccess
 
 pytestmark = pytest.mark.django_db
 

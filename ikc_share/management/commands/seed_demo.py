@@ -10,8 +10,8 @@ from ikc_share.demo import DEMO_PASSWORD
 LATER_SEEDERS = [
     "agreements.demo.seed",
     "consent.demo.seed",
-    "agreements.transfers.demo.seed",
-    "ikc_share.accountability.demo.seed",
+    "transfers.demo.seed",
+    "accountability.demo.seed",
 ]
 
 

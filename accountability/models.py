@@ -1,0 +1,289 @@
+"""Accountability data of a controller (GDPR art. 5(2)): the incident register, the
+retention schedule with what it removed, the privacy officer's advice notes, the audit
+report and verification jobs, and the editable text of the processing register.
+
+These models belong to the app label "ikc_share" (ikc_share/models.py star-imports this
+module), so they may refer to the core's models only. Rights requests live in the consent
+app (consent/rights.py): they point at guardians, children and objections. No behaviour
+here: state changes go through ikc_share/accountability/services.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+__all__ = [
+    "AdviceNote",
+    "AuditReport",
+    "Incident",
+    "IncidentNotice",
+    "PurgeRecord",
+    "RegisterText",
+    "RetentionRule",
+    "RetentionRun",
+    "VerificationJob",
+]
+
+
+class RetentionRule(models.Model):
+    """The organisation's own retention period for one kind of record. Without a row the
+    documented default applies (ikc_share/accountability/schedule.py)."""
+
+    class Kind(models.TextChoices):
+        CHILD_RECORDS = "child_records", _("Kindgegevens na vertrek")
+        GUARDIAN_RECORDS = "guardian_records", _("Gegevens van ouders en verzorgers")
+        CONSENT_EVIDENCE = "consent_evidence", _("Bewijs van toestemming en informeren")
+        RECEIVED_TRANSFERS = "received_transfers", _("Ontvangen overdrachten")
+        AUDIT_EVENTS = "audit_events", _("Audittrail")
+        RIGHTS_REQUESTS = "rights_requests", _("Verzoeken van ouders (AVG-rechten)")
+        INCIDENTS = "incidents", _("Incidentregister (datalekken)")
+
+    organisation = models.ForeignKey("ikc_share.Organisation", on_delete=models.PROTECT, related_name="retention_rules")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    months = models.PositiveSmallIntegerField(_("bewaartermijn (maanden)"))
+    note = models.TextField(_("toelichting"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "ikc_share_retentionrule"  # the table keeps its name from before the app moved
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="retention_rule_once_per_kind"),
+            models.CheckConstraint(condition=Q(months__gte=1) & Q(months__lte=1200), name="retention_rule_months"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.months}"
+
+
+class RetentionRun(models.Model):
+    """One execution of the retention schedule for one organisation (nightly or by hand)."""
+
+    organisation = models.ForeignKey("ikc_share.Organisation", on_delete=models.PROTECT, related_name="+")
+    trigger = models.CharField(max_length=20, default="nightly")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    removed = models.JSONField(default=dict, blank=True)  # {kind: count}
+
+    class Meta:
+        db_table = "ikc_share_retentionrun"  # the table keeps its name from before the app moved
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-started_at"], name="retention_run_org_idx")]
+
+
+class PurgeRecord(models.Model):
+    """What the retention schedule (or an erasure) removed: ids and codes only, so the FG
+    can see what went, when and under which rule, without the removed data coming back."""
+
+    class Action(models.TextChoices):
+        ANONYMISED = "anonymised", _("Geanonimiseerd")
+        DELETED = "deleted", _("Verwijderd")
+        CONTENT_REMOVED = "content_removed", _("Inhoud verwijderd")
+        FILES_REMOVED = "files_removed", _("Bestanden verwijderd")
+
+    organisation = models.ForeignKey("ikc_share.Organisation", on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(RetentionRun, on_delete=models.PROTECT, null=True, blank=True, related_name="records")
+    kind = models.CharField(max_length=30, choices=RetentionRule.Kind.choices)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reason = models.CharField(max_length=20, default="retention")  # retention | erasure
+    removed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "ikc_share_purgerecord"  # the table keeps its name from before the app moved
+        ordering = ["-removed_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-removed_at"], name="purge_record_org_idx")]
+
+
+class Incident(models.Model):
+    """A (possible) personal data breach in the organisation's register (art. 33(5)):
+    recorded whether or not it is reported to the Autoriteit Persoonsgegevens."""
+
+    class Risk(models.TextChoices):
+        UNKNOWN = "unknown", _("Nog niet beoordeeld")
+        NONE = "none", _("Geen risico: niet melden (wel registreren)")
+        RISK = "risk", _("Risico: melden bij de Autoriteit Persoonsgegevens")
+        HIGH = "high", _("Hoog risico: ook de ouders informeren")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Afgesloten")
+
+    organisation = models.ForeignKey("ikc_share.Organisation", on_delete=models.PROTECT, related_name="incidents")
+    number = models.PositiveIntegerField()
+    title = models.CharField(_("korte omschrijving"), max_length=200)
+    discovered_at = models.DateTimeField(_("ontdekt op"))
+    description = models.TextField(_("wat is er gebeurd"))
+    children = models.ManyToManyField("ikc_share.Child", blank=True, related_name="+", verbose_name=_("kinderen"))
+    affected_count = models.PositiveIntegerField(_("aantal betrokkenen (schatting)"), null=True, blank=True)
+    data_categories = models.JSONField(default=list, blank=True)  # category codes of the catalogue
+    other_data = models.TextField(_("andere gegevens"), blank=True)
+    touches_exchange = models.BooleanField(
+        _("betreft gegevens die met de andere organisatie van het IKC zijn uitgewisseld"), default=False
+    )
+    risk = models.CharField(_("risico"), max_length=10, choices=Risk.choices, default=Risk.UNKNOWN)
+    risk_assessment = models.TextField(_("risicobeoordeling"), blank=True)
+    measures = models.TextField(_("genomen maatregelen"), blank=True)
+    ap_reported = models.BooleanField(_("gemeld bij de Autoriteit Persoonsgegevens"), default=False)
+    ap_reported_at = models.DateTimeField(null=True, blank=True)
+    ap_reference = models.CharField(_("meldnummer AP"), max_length=60, blank=True)
+    parents_informed = models.BooleanField(_("ouders geïnformeerd"), default=False)
+    parents_informed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "ikc_share_incident"  # the table keeps its name from before the app moved
+        ordering = ["-discovered_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="incident_number_unique"),
+            models.CheckConstraint(condition=Q(status__in=["open", "closed"]), name="incident_status_valid"),
+            models.CheckConstraint(
+                condition=Q(risk__in=["unknown", "none", "risk", "high"]), name="incident_risk_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ap_reported=False) | Q(ap_reported_at__isnull=False), name="incident_reported_has_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(parents_informed=False) | Q(parents_informed_at__isnull=False),
+                name="incident_informed_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status", "-discovered_at"], name="incident_org_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.title}"
+
+
+class IncidentNotice(models.Model):
+    """An in-app notice to the director and privacy officer of the OTHER organisation of
+    the IKC when an incident touches data exchanged with them."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="notices")
+    organisation = models.ForeignKey("ikc_share.Organisation", on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "ikc_share_incidentnotice"  # the table keeps its name from before the app moved
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "recipient"], name="incident_notice_once"),
+        ]
+        indexes = [models.Index(fields=["organisation", "recipient", "-created_at"], name="incident_notice_idx")]
+
+
+class AdviceNote(models.Model):
+    """The privacy officer's advice (art. 39(1)): it is recorded, the director decides.
+    Notes are never edited; a later note adds to an earlier one."""
+
+    class Subject(models.TextChoices):
+        GENERAL = "general", _("Algemeen")
+        INCIDENT = "incident", _("Incident")
+        RIGHTS_REQUEST = "rights_request", _("Verzoek van een ouder")
+        REGISTER = "register", _("Verwerkingsregister")
+        RETENTION = "retention", _("Bewaartermijnen")
+        AUDIT = "audit", _("Audittrail")
+
+    organisation = models.ForeignKey("ikc_share.Organisation", on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField(max_length=20, choices=Subject.choices, default=Subject.GENERAL)
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    text = models.TextField(_("advies"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "ikc_share_advicenote"  # the table keeps its name from before the app moved
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "subject", "subject_id"], name="advice_subject_idx")]
+
+
+class _Job(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("In de wachtrij")
+        RUNNING = "running", _("Bezig")
+        DONE = "done", _("Klaar")
+        FAILED = "failed", _("Mislukt")
+
+    organisation = models.ForeignKey("ikc_share.Organisation", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveBigIntegerField(default=0)
+    done = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, int(self.done * 100 / self.total)) if self.total else 0
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+def report_upload_to(instance: AuditReport, filename: str) -> str:
+    return f"audit-reports/org-{instance.organisation_id}/{filename}"
+
+
+class AuditReport(_Job):
+    """A PDF of the audit events of one period, made by a Celery task with progress."""
+
+    date_from = models.DateField()
+    date_to = models.DateField()
+    file = models.FileField(upload_to=report_upload_to, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta(_Job.Meta):
+        db_table = "ikc_share_auditreport"  # the table keeps its name from before the app moved
+        constraints = [
+            models.CheckConstraint(condition=Q(date_to__gte=models.F("date_from")), name="audit_report_period")
+        ]
+
+
+class VerificationJob(_Job):
+    """A privacy officer's "verify the chain" for their organisation, run in Celery."""
+
+    ok = models.BooleanField(null=True)
+    events = models.BigIntegerField(default=0)
+    report = models.TextField(blank=True)
+
+    class Meta(_Job.Meta):
+        db_table = "ikc_share_verificationjob"  # the table keeps its name from before the app moved
+
+
+class RegisterText(models.Model):
+    """The organisation's own text in its register of processing activities (art. 30(1)(g)):
+    the general description of its technical and organisational security measures."""
+
+    organisation = models.OneToOneField(
+        "ikc_share.Organisation", on_delete=models.PROTECT, related_name="register_text"
+    )
+    security_measures = models.TextField(_("technische en organisatorische beveiligingsmaatregelen"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "ikc_share_registertext"  # the table keeps its name from before the app moved
+
+
+# Rights requests are a sub-area of this app (accountability/rights/).
+from accountability.rights.models import RightsRequest, RightsRequestStep  # noqa: E402
+
+__all__ = ["RightsRequest", "RightsRequestStep"]

@@ -1,0 +1,179 @@
+"""Who may use the accountability pages. Builds on ikc_share/permissions.py (the ONLY place
+that decides access); views never decide on their own.
+
+- Auditors (AUDIT: the director and the privacy officer) read everything of their own
+  organisation: the dashboard, the audit browser and its exports, the register, the
+  retention schedule, incidents and rights requests; they start a verification or a report.
+- Handlers decide: the director (MANAGE), or a staff member the director marked as privacy
+  contact (Membership.is_privacy_contact). They handle rights requests and incidents and
+  see those pages, but not the audit browser (unless they are an auditor too).
+- The privacy officer advises (advice notes) and decides nothing (art. 38(6)): no handler
+  action is open to them.
+- Changing the organisation's own texts and periods (security measures, retention) is the
+  director's (MANAGE).
+- The OTHER organisation of the IKC sees an incident only through the notice it was sent
+  (its director and privacy officer), read-only.
+
+Pattern: not a member → 404 (nothing leaks); a member without the right → 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accountability.models import AuditReport, Incident, IncidentNotice, VerificationJob
+from ikc_share import permissions as core
+from ikc_share.models import Membership, Organisation
+
+MAX_ID = 2**63 - 1
+
+
+def _id(pk: int) -> int:
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    return pk
+
+
+def _membership(user, organisation: Organisation) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, organisation=organisation, is_active=True).first()
+
+
+def can_audit(user, organisation: Organisation) -> bool:
+    return core.has_org_perm(user, organisation, core.AUDIT)
+
+
+def can_manage(user, organisation: Organisation) -> bool:
+    return core.has_org_perm(user, organisation, core.MANAGE)
+
+
+def is_privacy_officer(user, organisation: Organisation) -> bool:
+    m = _membership(user, organisation)
+    return bool(m and m.role == Membership.Role.PRIVACY_OFFICER)
+
+
+def can_handle(user, organisation: Organisation) -> bool:
+    """The director, or a staff member marked as privacy contact (never the FG as such)."""
+    if can_manage(user, organisation):
+        return True
+    m = _membership(user, organisation)
+    return bool(m and m.is_privacy_contact and m.role == Membership.Role.STAFF)
+
+
+def can_see_requests(user, organisation: Organisation) -> bool:
+    return can_audit(user, organisation) or can_handle(user, organisation)
+
+
+def can_record_request(user, organisation: Organisation) -> bool:
+    """Any director or staff member may record a request received by letter or phone."""
+    return core.has_org_perm(user, organisation, core.ACT)
+
+
+def may_advise(user, organisation: Organisation) -> bool:
+    return is_privacy_officer(user, organisation)
+
+
+def advise_and_handle(user, organisation: Organisation) -> tuple[bool, bool]:
+    """(may_advise, can_handle) with one permission and one membership query: the
+    dashboard asks both."""
+    if not user.is_authenticated:
+        return False, False
+    m = _membership(user, organisation)
+    advise = bool(m and m.role == Membership.Role.PRIVACY_OFFICER)
+    handle = core.MANAGE in core.org_perms(user, organisation.pk) or bool(
+        m and m.is_privacy_contact and m.role == Membership.Role.STAFF
+    )
+    return advise, handle
+
+
+def get_organisation(user, pk: int, *, need: str = core.READ) -> Organisation:
+    return core.get_organisation(user, _id(pk), need=need)
+
+
+def auditor_organisation(user, pk: int) -> Organisation:
+    """Dashboard, audit browser, register, retention: director and privacy officer."""
+    return core.get_organisation(user, _id(pk), need=core.AUDIT)
+
+
+def manager_organisation(user, pk: int) -> Organisation:
+    return core.get_organisation(user, _id(pk), need=core.MANAGE)
+
+
+def incidents_organisation(user, pk: int) -> Organisation:
+    organisation = core.get_organisation(user, _id(pk))
+    if not can_see_requests(user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def handler_organisation(user, pk: int) -> Organisation:
+    organisation = core.get_organisation(user, _id(pk))
+    if not can_handle(user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def advice_organisation(user, pk: int) -> Organisation:
+    organisation = core.get_organisation(user, _id(pk))
+    if not may_advise(user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def get_incident(user, pk: int, *, need: str = "read") -> Incident:
+    """Read: auditors and handlers of the incident's organisation. "handle": handlers only."""
+    incident = (
+        Incident.objects.select_related("organisation", "recorded_by")
+        .filter(pk=_id(pk), organisation__in=core.organisations_for(user, core.READ))
+        .first()
+    )
+    if incident is None:
+        raise Http404
+    allowed = (
+        can_handle(user, incident.organisation) if need == "handle" else can_see_requests(user, incident.organisation)
+    )
+    if not allowed:
+        raise PermissionDenied
+    return incident
+
+
+def get_incident_notice(user, pk: int) -> IncidentNotice:
+    """The other organisation's view of a shared incident: only its own recipients."""
+    if not user.is_authenticated:
+        raise Http404
+    notice = (
+        IncidentNotice.objects.select_related("incident__organisation", "organisation")
+        .filter(pk=_id(pk), recipient=user, organisation__in=core.organisations_for(user, core.AUDIT))
+        .first()
+    )
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def get_report(user, pk: int) -> AuditReport:
+    report = (
+        AuditReport.objects.select_related("organisation")
+        .filter(pk=_id(pk), organisation__in=core.organisations_for(user, core.READ))
+        .first()
+    )
+    if report is None:
+        raise Http404
+    if not can_audit(user, report.organisation):
+        raise PermissionDenied
+    return report
+
+
+def get_verification(user, pk: int) -> VerificationJob:
+    job = (
+        VerificationJob.objects.select_related("organisation")
+        .filter(pk=_id(pk), organisation__in=core.organisations_for(user, core.READ))
+        .first()
+    )
+    if job is None:
+        raise Http404
+    if not can_audit(user, job.organisation):
+        raise PermissionDenied
+    return job

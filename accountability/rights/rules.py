@@ -1,0 +1,235 @@
+"""Decisions about rights requests that must be explained: which status may follow which,
+when an extension is still possible, and — for an erasure request — what can be erased and
+what must be kept, with the reason in words a parent can read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from accountability import transfer_facts
+from accountability.anonymise import is_anonymised_child, is_anonymised_guardian
+from accountability.deadlines import MAX_EXTENSION_MONTHS, request_deadline
+from accountability.rights.models import RightsRequest
+from consent.models import ConsentDecision, Objection, ParentNotice
+from ikc_share.models import Guardianship
+
+S = RightsRequest.Status
+NEXT: dict[str, tuple[str, ...]] = {
+    S.RECEIVED: (S.ACKNOWLEDGED, S.IN_PROGRESS, S.NEEDS_INFO, S.FULFILLED, S.REJECTED),
+    S.ACKNOWLEDGED: (S.IN_PROGRESS, S.NEEDS_INFO, S.FULFILLED, S.REJECTED),
+    S.IN_PROGRESS: (S.NEEDS_INFO, S.FULFILLED, S.REJECTED),
+    S.NEEDS_INFO: (S.IN_PROGRESS, S.FULFILLED, S.REJECTED),
+    S.FULFILLED: (),
+    S.REJECTED: (),
+}
+NEEDS_MESSAGE = (S.NEEDS_INFO, S.REJECTED)
+EXPORT_KINDS = (RightsRequest.Kind.ACCESS, RightsRequest.Kind.PORTABILITY)
+
+
+def _date(day: datetime.date) -> str:
+    return formats.date_format(day, "j F Y")
+
+
+def status_problem(*, request: RightsRequest, status: str, message: str) -> str | None:
+    """Why `status` may not follow now (None: it may)."""
+    if status not in NEXT.get(request.status, ()):
+        return _("Een verzoek met de status ‘%(now)s’ kan niet naar ‘%(next)s’.") % {
+            "now": request.get_status_display(),
+            "next": RightsRequest.Status(status).label if status in S.values else status,
+        }
+    if status in NEEDS_MESSAGE and not message.strip():
+        return _("Schrijf erbij wat u de ouder laat weten: bij afwijzen de reden, bij een vraag wat u nodig heeft.")
+    if request.kind == RightsRequest.Kind.OBJECTION:
+        objection = request.objection
+        if status in (S.FULFILLED, S.REJECTED):
+            if objection is None or objection.status == Objection.Status.PENDING:
+                return _("Beslis eerst over het bezwaar zelf; de uitkomst van het verzoek volgt die beslissing.")
+            expected = S.FULFILLED if objection.status == Objection.Status.UPHELD else S.REJECTED
+            if status != expected:
+                return _("Het bezwaar is %(decision)s; het verzoek volgt die beslissing.") % {
+                    "decision": objection.get_status_display().lower()
+                }
+    if status == S.FULFILLED and request.kind in EXPORT_KINDS and request.export_status != "ready":
+        return _("Verzamel eerst de gegevens (de inzage); daarna kunt u het verzoek afhandelen.")
+    if status == S.FULFILLED and request.kind == RightsRequest.Kind.ERASURE and not request.erasure_result:
+        return _("Voer eerst de verwijdering uit, of wijs het verzoek af met een reden.")
+    return None
+
+
+def extension_problem(*, request: RightsRequest, months: int, reason: str, today: datetime.date) -> str | None:
+    """Art. 12(3): at most two further months, told to the parent within the first month."""
+    if not request.is_open:
+        return _("Dit verzoek is al afgehandeld.")
+    if not 1 <= months <= MAX_EXTENSION_MONTHS:
+        return _("Verleng met één of twee maanden.")
+    if months <= request.extension_months:
+        return _("De termijn is al met %(n)s maand(en) verlengd.") % {"n": request.extension_months}
+    first_deadline = request_deadline(request.received_on)
+    if today > first_deadline:
+        return _(
+            "Verlengen kan alleen binnen de eerste maand (tot en met %(date)s): de ouder moet het binnen die "
+            "maand horen (art. 12 lid 3 AVG)."
+        ) % {"date": _date(first_deadline)}
+    if not reason.strip():
+        return _("Schrijf de reden van de verlenging op: de ouder krijgt die te lezen.")
+    return None
+
+
+# --- Erasure ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ErasureItem:
+    key: str
+    label: str
+    count: int
+    erase: bool
+    reason: str
+
+
+def erasure_plan(*, request: RightsRequest, today: datetime.date) -> list[ErasureItem]:
+    """What an erasure request can remove now and what must be kept, and why. Read-only."""
+    child, guardian = request.child, request.guardian
+    items: list[ErasureItem] = []
+
+    if is_anonymised_child(child):
+        items.append(ErasureItem("child", _("Gegevens van het kind"), 0, False, _("Al geanonimiseerd.")))
+    elif child.left_on is not None and child.left_on <= today:
+        items.append(
+            ErasureItem(
+                "child",
+                _("Gegevens van het kind (naam, geboortedatum, eigen nummer, groep)"),
+                1,
+                True,
+                _("Het kind is vertrokken; de gegevens zijn niet meer nodig en worden geanonimiseerd."),
+            )
+        )
+    else:
+        items.append(
+            ErasureItem(
+                "child",
+                _("Gegevens van het kind (naam, geboortedatum, eigen nummer, groep)"),
+                1,
+                False,
+                _(
+                    "Het kind staat nog ingeschreven: deze gegevens zijn nodig om de opvang of het onderwijs te "
+                    "geven en de wet verplicht ze (art. 17 lid 3 onder b AVG). Na vertrek worden ze volgens de "
+                    "bewaartermijn geanonimiseerd."
+                ),
+            )
+        )
+
+    active_children = Guardianship.objects.filter(guardian=guardian).filter(
+        Q(child__left_on__isnull=True) | Q(child__left_on__gt=today)
+    )
+    if is_anonymised_guardian(guardian):
+        items.append(ErasureItem("guardian", _("Uw gegevens als ouder"), 0, False, _("Al geanonimiseerd.")))
+    elif active_children.exists():
+        items.append(
+            ErasureItem(
+                "guardian",
+                _("Uw gegevens als ouder (naam, e-mail, telefoon)"),
+                1,
+                False,
+                _("U bent ouder van een kind dat nog ingeschreven staat: wij hebben uw contactgegevens nodig."),
+            )
+        )
+    else:
+        items.append(
+            ErasureItem(
+                "guardian",
+                _("Uw gegevens als ouder (naam, e-mail, telefoon)"),
+                1,
+                True,
+                _("Er staat geen kind van u meer ingeschreven; uw gegevens worden geanonimiseerd."),
+            )
+        )
+
+    sent = transfer_facts.sent_for_erasure(child=child)
+    erasable = [t for t in sent if t.erasable]
+    kept = [t for t in sent if not t.erasable]
+    if erasable:
+        items.append(
+            ErasureItem(
+                "transfers_sent",
+                _("Gedeelde gegevens bij de andere organisatie (op grond van toestemming)"),
+                len(erasable),
+                True,
+                _(
+                    "Gedeeld met uw toestemming: de kopie bij de ontvanger wordt gewist en de ontvanger hoort "
+                    "ervan (art. 17 en 19 AVG)."
+                ),
+            )
+        )
+    if kept:
+        items.append(
+            ErasureItem(
+                "transfers_kept",
+                _("Gedeelde gegevens op grond van een wet of een publieke taak"),
+                len(kept),
+                False,
+                _(
+                    "Deze gegevens zijn gedeeld omdat een wet dat voorschrijft (zoals bij VVE) of voor een taak van "
+                    "algemeen belang; de ontvanger bewaart ze zolang de afspraak bepaalt (art. 17 lid 3 onder b AVG)."
+                ),
+            )
+        )
+    received = transfer_facts.received_for_child(child=child)
+    if received:
+        last = max(r.retention_until for r in received)
+        items.append(
+            ErasureItem(
+                "transfers_received",
+                _("Gegevens die wij van de andere organisatie ontvingen"),
+                len(received),
+                False,
+                _("Ze worden verwijderd na de bewaartermijn van de afspraak (uiterlijk %(date)s).")
+                % {"date": _date(last)},
+            )
+        )
+
+    evidence = ConsentDecision.objects.filter(child=child).count() + ParentNotice.objects.filter(child=child).count()
+    items.append(
+        ErasureItem(
+            "consent_evidence",
+            _("Bewijs van toestemming en van het informeren"),
+            evidence,
+            False,
+            _(
+                "Wij moeten kunnen aantonen wat u besliste en dat u geïnformeerd bent (art. 5 lid 2 en art. 7 lid 1 "
+                "AVG). Na de anonimisering verwijst dit bewijs alleen nog naar nummers."
+            ),
+        )
+    )
+    items.append(
+        ErasureItem(
+            "rights_requests",
+            _("Uw verzoeken en hoe ze zijn afgehandeld"),
+            RightsRequest.objects.filter(child=child).count(),
+            False,
+            _(
+                "Bewijs dat uw verzoeken op tijd zijn behandeld (art. 5 lid 2 en art. 12 AVG); bewaard volgens de "
+                "bewaartermijn."
+            ),
+        )
+    )
+    items.append(
+        ErasureItem(
+            "audit",
+            _("De audittrail"),
+            0,
+            False,
+            _(
+                "De audittrail bevat alleen nummers en codes, geen namen. Hij is wettelijk nodig als bewijs van "
+                "wat er met gegevens is gebeurd, en blijft controleerbaar: na de anonimisering leidt niets meer naar "
+                "uw kind."
+            ),
+        )
+    )
+    return items

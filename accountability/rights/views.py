@@ -1,0 +1,387 @@
+"""Pages for rights requests: the parent's in the portal (file, follow, download the access
+export) and the staff's (list, record one received by letter or phone, handle: status,
+extension, assignee, access export, erasure). Thin: permission helper → form → one
+service → redirect with a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accountability.deadlines import deadline_state
+from accountability.forms import AdviceForm
+from accountability.models import AdviceNote
+from accountability.rights import permissions as perms
+from accountability.rights import rules as rights_rules
+from accountability.rights import selectors as rights_selectors
+from accountability.rights import services as rights_services
+from accountability.rights.forms import (
+    KIND_HELP,
+    AssignForm,
+    ExtendForm,
+    PortalRequestForm,
+    RecordRequestForm,
+    StatusForm,
+)
+from accountability.rights.models import RightsRequest
+from accountability.selectors import advice_for
+from agreements.models import AgreementVersion, LegalBasis
+from ikc_share.models import Guardianship, Membership
+
+portal_login_required = login_required(login_url="consent:portal-login")
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _objection_versions(organisation_ids) -> list[tuple]:
+    versions = (
+        AgreementVersion.objects.filter(
+            status=AgreementVersion.Status.ACTIVE,
+            agreement__sending_organisation_id__in=list(organisation_ids),
+            legal_basis__in=[LegalBasis.PUBLIC_TASK, LegalBasis.LEGITIMATE_INTEREST],
+        )
+        .select_related("agreement")
+        .order_by("agreement__title")
+    )
+    return [(v.pk, v.label) for v in versions]
+
+
+def _version_or_none(pk: int | None) -> AgreementVersion | None:
+    if pk is None:
+        return None
+    return AgreementVersion.objects.select_related("agreement__sending_organisation").filter(pk=pk).first()
+
+
+def _download(request_obj: RightsRequest, fmt: str) -> FileResponse:
+    field = {"json": request_obj.export_json, "pdf": request_obj.export_pdf}.get(fmt)
+    if field is None or not field or request_obj.export_status != RightsRequest.ExportStatus.READY:
+        raise Http404
+    name = f"inzage-{request_obj.child.first_name.lower()}-{request_obj.export_generated_at:%Y%m%d}.{fmt}"
+    content_type = "application/json" if fmt == "json" else "application/pdf"
+    return FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+
+
+# --- Parents ------------------------------------------------------------------------------------
+
+
+@require_GET
+@portal_login_required
+def portal_list(request: HttpRequest) -> HttpResponse:
+    rows = rights_selectors.requests_for_parent(user=request.user, today=timezone.localdate())
+    return _private(
+        render(
+            request,
+            "accountability/rights/portal_list.html",
+            {"rows": rows, "may_file": bool(perms.parent_children(request.user))},
+        )
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_login_required
+def portal_new(request: HttpRequest) -> HttpResponse:
+    children = perms.parent_children(request.user)
+    if not children:
+        raise Http404
+    by_child = {a.child.pk: a for a in children}
+    versions = _objection_versions({a.child.organisation_id for a in children})
+    initial = {}
+    if request.GET.get("child", "").isdigit() and int(request.GET["child"]) in by_child:
+        initial["child"] = int(request.GET["child"])
+    form = PortalRequestForm(
+        request.POST or None,
+        initial=initial,
+        children=[(a.child.pk, f"{a.child.first_name} ({a.child.organisation.name})") for a in children],
+        versions=versions,
+    )
+    if request.method == "POST" and form.is_valid():
+        access = by_child[form.cleaned_data["child"]]
+        try:
+            rr = rights_services.rights_request_submit(
+                child=access.child,
+                guardian=access.guardian,
+                kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"],
+                version=_version_or_none(form.cleaned_data.get("version")),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(
+                request,
+                _("Uw verzoek is ontvangen. U krijgt uiterlijk %(date)s antwoord.")
+                % {"date": rr.due_on.strftime("%d-%m-%Y")},
+            )
+            return redirect("consent:rights-portal-detail", pk=rr.pk)
+    return _private(render(request, "accountability/rights/portal_new.html", {"form": form, "kind_help": KIND_HELP}))
+
+
+@require_GET
+@portal_login_required
+def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rr = perms.get_parent_request(request.user, pk)
+    status = rights_selectors.effective_status(rr)
+    return _private(
+        render(
+            request,
+            "accountability/rights/portal_detail.html",
+            {
+                "rr": rr,
+                "status": status,
+                "status_label": RightsRequest.Status(status).label,
+                "steps": rights_selectors.steps_of(rr),
+                "deadline": deadline_state(rr.due_on, timezone.localdate())
+                if status in RightsRequest.OPEN_STATUSES
+                else None,
+                "export_ready": status == RightsRequest.Status.FULFILLED
+                and rr.export_status == RightsRequest.ExportStatus.READY,
+            },
+        )
+    )
+
+
+@require_GET
+@portal_login_required
+def portal_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    rr = perms.get_parent_request(request.user, pk)
+    if rights_selectors.effective_status(rr) != RightsRequest.Status.FULFILLED:
+        raise Http404
+    response = _download(rr, fmt)
+    rights_services.rights_request_export_downloaded(request=rr, actor=request.user, fmt=fmt, by_parent=True)
+    return _private(response)
+
+
+# --- Staff --------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def staff_list(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organisation = perms.requests_organisation(request.user, org_pk)
+    state = "closed" if request.GET.get("state") == "closed" else "open"
+    rows = rights_selectors.requests_for_organisation(
+        organisation=organisation, today=timezone.localdate(), state=state
+    )
+    children = (
+        perms.recordable_children(request.user, organisation).order_by("first_name", "last_name")
+        if perms.may_record(request.user, organisation)
+        else None
+    )
+    return render(
+        request,
+        "accountability/rights/staff_list.html",
+        {"organisation": organisation, "rows": rows, "state": state, "children": children, "section": "requests"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def staff_record(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organisation = perms.recording_organisation(request.user, org_pk)
+    raw_child = request.GET.get("child") or request.POST.get("child") or ""
+    if not raw_child.isdigit():
+        children = perms.recordable_children(request.user, organisation).order_by("first_name", "last_name")
+        return render(
+            request,
+            "accountability/rights/staff_pick_child.html",
+            {"organisation": organisation, "children": children, "section": "requests"},
+        )
+    child = perms.get_recordable_child(request.user, organisation, int(raw_child))
+    ships = Guardianship.objects.filter(child=child, guardian__organisation=organisation).select_related("guardian")
+    guardians = {s.guardian.pk: s.guardian for s in ships}
+    form = RecordRequestForm(
+        request.POST or None,
+        guardians=[(pk, g.full_name) for pk, g in guardians.items()],
+        versions=_objection_versions([organisation.pk]),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rr = rights_services.rights_request_submit(
+                child=child,
+                guardian=guardians[form.cleaned_data["guardian"]],
+                kind=form.cleaned_data["kind"],
+                channel=form.cleaned_data["channel"],
+                received_on=form.cleaned_data["received_on"],
+                description=form.cleaned_data["description"],
+                version=_version_or_none(form.cleaned_data.get("version")),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Het verzoek is vastgelegd."))
+            if perms.may_handle(request.user, organisation):
+                return redirect("consent:rights-detail", pk=rr.pk)
+            return redirect("ikc_share:child-detail", pk=child.pk)
+    return render(
+        request,
+        "accountability/rights/staff_record.html",
+        {"organisation": organisation, "child": child, "form": form, "section": "requests"},
+    )
+
+
+def _handlers(organisation) -> list[tuple]:
+    members = (
+        Membership.objects.filter(organisation=organisation, is_active=True)
+        .filter(Q(role=Membership.Role.DIRECTOR) | Q(role=Membership.Role.STAFF, is_privacy_contact=True))
+        .select_related("user")
+        .order_by("user__last_name")
+    )
+    return [(m.user_id, m.user.get_full_name() or m.user.get_username()) for m in members]
+
+
+@require_GET
+@login_required
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rr = perms.get_request(request.user, pk)
+    organisation = rr.organisation
+    today = timezone.localdate()
+    status = rights_selectors.effective_status(rr)
+    may_handle = perms.may_handle(request.user, organisation)
+    context = {
+        "organisation": organisation,
+        "rr": rr,
+        "status": status,
+        "status_label": RightsRequest.Status(status).label,
+        "deadline": deadline_state(rr.due_on, today) if rr.is_open else None,
+        "steps": rights_selectors.steps_of(rr),
+        "may_handle": may_handle,
+        "may_advise": perms.may_advise(request.user, organisation),
+        "advice": advice_for(organisation=organisation, subject=AdviceNote.Subject.RIGHTS_REQUEST, subject_id=rr.pk),
+        "advice_form": AdviceForm(
+            initial={"subject": AdviceNote.Subject.RIGHTS_REQUEST, "subject_id": rr.pk, "next": request.path}
+        ),
+        "section": "requests",
+        "export_kind": rr.kind in rights_rules.EXPORT_KINDS,
+    }
+    if rr.kind == RightsRequest.Kind.ERASURE:
+        context["plan"] = rights_rules.erasure_plan(request=rr, today=today)
+    if may_handle and rr.is_open:
+        statuses = [(s, RightsRequest.Status(s).label) for s in rights_rules.NEXT.get(rr.status, ())]
+        context["status_form"] = StatusForm(statuses=statuses)
+        if rights_rules.extension_problem(request=rr, months=2, reason="-", today=today) is None:
+            context["extend_form"] = ExtendForm()
+        context["assign_form"] = AssignForm(initial={"assignee": rr.assignee_id}, handlers=_handlers(organisation))
+    return render(request, "accountability/rights/staff_detail.html", context)
+
+
+@require_POST
+@login_required
+def staff_status(request: HttpRequest, pk: int) -> HttpResponse:
+    rr = perms.get_request(request.user, pk, need="handle")
+    statuses = [(s, s) for s in rights_rules.NEXT.get(rr.status, ())]
+    form = StatusForm(request.POST, statuses=statuses)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("consent:rights-detail", pk=rr.pk)
+    try:
+        rights_services.rights_request_set_status(
+            request=rr, status=form.cleaned_data["status"], message=form.cleaned_data["message"], actor=request.user
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("De status is gewijzigd; de ouder ziet hem in het ouderportaal."))
+    return redirect("consent:rights-detail", pk=rr.pk)
+
+
+@require_POST
+@login_required
+def staff_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    rr = perms.get_request(request.user, pk, need="handle")
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("consent:rights-detail", pk=rr.pk)
+    try:
+        rights_services.rights_request_extend(
+            request=rr, months=form.cleaned_data["months"], reason=form.cleaned_data["reason"], actor=request.user
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("De termijn is verlengd; de ouder leest de reden in het ouderportaal."))
+    return redirect("consent:rights-detail", pk=rr.pk)
+
+
+@require_POST
+@login_required
+def staff_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    rr = perms.get_request(request.user, pk, need="handle")
+    handlers = _handlers(rr.organisation)
+    form = AssignForm(request.POST, handlers=handlers)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("consent:rights-detail", pk=rr.pk)
+    assignee = None
+    if form.cleaned_data["assignee"] is not None:
+        assignee = Membership.objects.get(organisation=rr.organisation, user_id=form.cleaned_data["assignee"]).user
+    try:
+        rights_services.rights_request_assign(request=rr, assignee=assignee, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Het verzoek is toegewezen."))
+    return redirect("consent:rights-detail", pk=rr.pk)
+
+
+@require_POST
+@login_required
+def staff_export_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    rr = perms.get_request(request.user, pk, need="handle")
+    try:
+        rights_services.rights_request_export_prepare(request=rr, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request, _("De gegevens worden verzameld. Controleer de inzage voordat u het verzoek afhandelt.")
+        )
+    return redirect("consent:rights-detail", pk=rr.pk)
+
+
+@require_GET
+@login_required
+def staff_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    rr = perms.get_request(request.user, pk)
+    response = _download(rr, fmt)
+    rights_services.rights_request_export_downloaded(request=rr, actor=request.user, fmt=fmt, by_parent=False)
+    return _private(response)
+
+
+@require_POST
+@login_required
+def staff_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    rr = perms.get_request(request.user, pk, need="handle")
+    try:
+        rights_services.rights_request_erase(request=rr, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request, _("De verwijdering is uitgevoerd. Handel het verzoek af met een bericht aan de ouder.")
+        )
+    return redirect("consent:rights-detail", pk=rr.pk)

@@ -1,0 +1,358 @@
+"""Every state change of the accountability pages: incidents, advice notes, the register's
+security text, retention periods, and the verification and report jobs. Plain functions
+with keyword-only arguments; each runs in one transaction, writes its audit event as the
+last step (ids and codes only) and queues Celery work on commit.
+
+Who may call which service is checked by the views (permissions.py); the services check
+what must hold whoever calls them (e.g. a child belongs to the organisation).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accountability import tasks
+from accountability.models import (
+    AdviceNote,
+    AuditReport,
+    Incident,
+    IncidentNotice,
+    RegisterText,
+    RetentionRule,
+    VerificationJob,
+)
+from accountability.schedule import DEFAULTS
+from ikc_share.audit import audit_record
+from ikc_share.models import Child, Membership, Organisation
+
+MAX_REPORT_DAYS = 366
+INCIDENT_FIELDS = [
+    "title",
+    "discovered_at",
+    "description",
+    "affected_count",
+    "data_categories",
+    "other_data",
+    "touches_exchange",
+    "risk",
+    "risk_assessment",
+    "measures",
+    "ap_reported",
+    "ap_reference",
+    "parents_informed",
+]
+
+
+# --- Incidents ----------------------------------------------------------------------------------
+
+
+def _check_children(organisation: Organisation, children: Iterable[Child]) -> list[Child]:
+    children = list(children)
+    if any(c.organisation_id != organisation.pk for c in children):
+        raise ValidationError(_("Een gekozen kind hoort niet bij deze organisatie."))
+    return children
+
+
+def _check_discovered(discovered_at: datetime.datetime) -> None:
+    if discovered_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError(_("Het moment van ontdekken kan niet in de toekomst liggen."))
+
+
+def _stamp_flags(incident: Incident, now: datetime.datetime) -> None:
+    """The moment a report or the parents' information was recorded (the 72-hour clock
+    stops at the report)."""
+    if incident.ap_reported and incident.ap_reported_at is None:
+        incident.ap_reported_at = now
+    if not incident.ap_reported:
+        incident.ap_reported_at = None
+    if incident.parents_informed and incident.parents_informed_at is None:
+        incident.parents_informed_at = now
+    if not incident.parents_informed:
+        incident.parents_informed_at = None
+
+
+def _other_organisations(organisation: Organisation) -> list[Organisation]:
+    return list(Organisation.objects.filter(ikc_id=organisation.ikc_id).exclude(pk=organisation.pk).order_by("pk"))
+
+
+def _share(incident: Incident, actor) -> int:
+    """In-app notices to the director(s) and privacy officer(s) of the other organisation(s)
+    of the IKC. Each person is told once per incident."""
+    created = 0
+    for other in _other_organisations(incident.organisation):
+        recipients = Membership.objects.filter(
+            organisation=other,
+            is_active=True,
+            role__in=[Membership.Role.DIRECTOR, Membership.Role.PRIVACY_OFFICER],
+        ).values_list("user_id", flat=True)
+        for user_id in recipients:
+            _notice, made = IncidentNotice.objects.get_or_create(
+                incident=incident, recipient_id=user_id, defaults={"organisation": other}
+            )
+            created += made
+    return created
+
+
+@transaction.atomic
+def incident_record(
+    *,
+    organisation: Organisation,
+    actor,
+    title: str,
+    discovered_at: datetime.datetime,
+    description: str,
+    children: Iterable[Child] = (),
+    affected_count: int | None = None,
+    data_categories: list[str] | None = None,
+    other_data: str = "",
+    touches_exchange: bool = False,
+    risk: str = Incident.Risk.UNKNOWN,
+    risk_assessment: str = "",
+    measures: str = "",
+    ap_reported: bool = False,
+    ap_reference: str = "",
+    parents_informed: bool = False,
+) -> Incident:
+    children = _check_children(organisation, children)
+    _check_discovered(discovered_at)
+    # Numbered per organisation; the organisation row is locked so two recorders queue.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    number = (Incident.objects.filter(organisation=organisation).aggregate(n=Max("number"))["n"] or 0) + 1
+    now = timezone.now()
+    incident = Incident(
+        organisation=organisation,
+        number=number,
+        title=title.strip(),
+        discovered_at=discovered_at,
+        description=description.strip(),
+        affected_count=affected_count,
+        data_categories=sorted(set(data_categories or [])),
+        other_data=other_data.strip(),
+        touches_exchange=touches_exchange,
+        risk=risk,
+        risk_assessment=risk_assessment.strip(),
+        measures=measures.strip(),
+        ap_reported=ap_reported,
+        ap_reference=ap_reference.strip(),
+        parents_informed=parents_informed,
+        recorded_by=actor,
+        recorded_at=now,
+        updated_at=now,
+    )
+    _stamp_flags(incident, now)
+    incident.save()
+    incident.children.set(children)
+    shared = _share(incident, actor) if touches_exchange else 0
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="incident.recorded",
+        target=incident,
+        payload={
+            "number": number,
+            "children": sorted(c.pk for c in children),
+            "categories": incident.data_categories,
+            "risk": risk,
+            "ap_reported": ap_reported,
+            "parents_informed": parents_informed,
+            "touches_exchange": touches_exchange,
+            "notices": shared,
+        },
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_update(*, incident: Incident, actor, children: Iterable[Child] | None = None, **fields) -> Incident:
+    unknown = set(fields) - set(INCIDENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown incident fields: {sorted(unknown)}")
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=incident.pk)
+    if incident.status == Incident.Status.CLOSED:
+        raise ValidationError(_("Dit incident is afgesloten en kan niet meer worden gewijzigd."))
+    if "discovered_at" in fields:
+        _check_discovered(fields["discovered_at"])
+    was_shared = incident.touches_exchange
+    changed = []
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if name == "data_categories":
+            value = sorted(set(value or []))
+        if getattr(incident, name) != value:
+            setattr(incident, name, value)
+            changed.append(name)
+    if children is not None:
+        children = _check_children(incident.organisation, children)
+        if {c.pk for c in children} != set(incident.children.values_list("pk", flat=True)):
+            incident.children.set(children)
+            changed.append("children")
+    now = timezone.now()
+    _stamp_flags(incident, now)
+    incident.updated_at = now
+    incident.save()
+    shared = _share(incident, actor) if incident.touches_exchange and not was_shared else 0
+    audit_record(
+        organisation=incident.organisation,
+        actor=actor,
+        action="incident.updated",
+        target=incident,
+        payload={
+            "fields": sorted(changed),
+            "risk": incident.risk,
+            "ap_reported": incident.ap_reported,
+            "parents_informed": incident.parents_informed,
+            "notices": shared,
+        },
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_close(*, incident: Incident, actor) -> Incident:
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=incident.pk)
+    if incident.status == Incident.Status.CLOSED:
+        raise ValidationError(_("Dit incident is al afgesloten."))
+    if incident.risk == Incident.Risk.UNKNOWN:
+        raise ValidationError(_("Beoordeel eerst het risico voordat u het incident afsluit."))
+    if incident.risk in (Incident.Risk.RISK, Incident.Risk.HIGH) and not incident.ap_reported:
+        raise ValidationError(
+            _("Bij dit risico moet het datalek bij de Autoriteit Persoonsgegevens zijn gemeld voordat u afsluit.")
+        )
+    if incident.risk == Incident.Risk.HIGH and not incident.parents_informed:
+        raise ValidationError(_("Bij een hoog risico moeten de ouders zijn geïnformeerd voordat u afsluit (art. 34)."))
+    now = timezone.now()
+    incident.status = Incident.Status.CLOSED
+    incident.closed_at = now
+    incident.updated_at = now
+    incident.save(update_fields=["status", "closed_at", "updated_at"])
+    audit_record(organisation=incident.organisation, actor=actor, action="incident.closed", target=incident)
+    return incident
+
+
+@transaction.atomic
+def incident_notice_read(*, notice: IncidentNotice) -> None:
+    if notice.read_at is None:
+        IncidentNotice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- Advice, register, retention ----------------------------------------------------------------
+
+
+@transaction.atomic
+def advice_add(*, organisation: Organisation, actor, subject: str, subject_id: int | None, text: str) -> AdviceNote:
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Schrijf uw advies op."))
+    if subject not in AdviceNote.Subject.values:
+        raise ValidationError(_("Onbekend onderwerp."))
+    note = AdviceNote.objects.create(
+        organisation=organisation, subject=subject, subject_id=subject_id, text=text, author=actor
+    )
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="advice.added",
+        target=note,
+        payload={"subject": subject, "subject_id": subject_id},
+    )
+    return note
+
+
+@transaction.atomic
+def register_security_update(*, organisation: Organisation, actor, text: str) -> RegisterText:
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Beschrijf de beveiligingsmaatregelen."))
+    row, _created = RegisterText.objects.update_or_create(
+        organisation=organisation,
+        defaults={"security_measures": text, "updated_by": actor, "updated_at": timezone.now()},
+    )
+    audit_record(organisation=organisation, actor=actor, action="register.security_updated", target=row)
+    return row
+
+
+@transaction.atomic
+def register_exported(*, organisation: Organisation, actor, fmt: str) -> None:
+    audit_record(organisation=organisation, actor=actor, action="register.exported", payload={"format": fmt})
+
+
+@transaction.atomic
+def retention_rule_set(*, organisation: Organisation, actor, kind: str, months: int, note: str = "") -> RetentionRule:
+    default = DEFAULTS.get(kind)
+    if default is None or not default.editable:
+        raise ValidationError(_("Deze bewaartermijn kan hier niet worden aangepast."))
+    if not 1 <= months <= 1200:
+        raise ValidationError(_("Kies een termijn van 1 tot 1200 maanden."))
+    rule, _created = RetentionRule.objects.update_or_create(
+        organisation=organisation,
+        kind=kind,
+        defaults={"months": months, "note": note.strip(), "updated_by": actor, "updated_at": timezone.now()},
+    )
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="retention_rule.updated",
+        target=rule,
+        payload={"kind": kind, "months": months, "default": default.months},
+    )
+    return rule
+
+
+# --- Audit trail: export, verification, report --------------------------------------------------
+
+
+@transaction.atomic
+def audit_exported(*, organisation: Organisation, actor, filters: dict) -> None:
+    audit_record(organisation=organisation, actor=actor, action="audit.exported", payload={"format": "csv", **filters})
+
+
+@transaction.atomic
+def verification_request(*, organisation: Organisation, actor) -> VerificationJob:
+    """Queue a check of the organisation's chain. A check already waiting is reused."""
+    running = (
+        VerificationJob.objects.select_for_update()
+        .filter(organisation=organisation, status__in=[VerificationJob.Status.QUEUED, VerificationJob.Status.RUNNING])
+        .first()
+    )
+    if running is not None:
+        return running
+    job = VerificationJob.objects.create(organisation=organisation, requested_by=actor)
+    job_id = job.pk
+    transaction.on_commit(lambda: tasks.verify_organisation_chain.delay(job_id))
+    audit_record(organisation=organisation, actor=actor, action="audit.verify_requested", target=job)
+    return job
+
+
+def _check_period(date_from: datetime.date, date_to: datetime.date) -> None:
+    if date_to < date_from:
+        raise ValidationError(_("De einddatum ligt voor de begindatum."))
+    if (date_to - date_from).days > MAX_REPORT_DAYS:
+        raise ValidationError(_("Kies een periode van hoogstens een jaar."))
+
+
+@transaction.atomic
+def audit_report_request(
+    *, organisation: Organisation, actor, date_from: datetime.date, date_to: datetime.date
+) -> AuditReport:
+    _check_period(date_from, date_to)
+    report = AuditReport.objects.create(
+        organisation=organisation, requested_by=actor, date_from=date_from, date_to=date_to
+    )
+    report_id = report.pk
+    transaction.on_commit(lambda: tasks.build_audit_report.delay(report_id))
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="audit_report.requested",
+        target=report,
+        payload={"from": date_from.isoformat(), "to": date_to.isoformat()},
+    )
+    return report

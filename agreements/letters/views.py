@@ -1,0 +1,214 @@
+"""Pages for parent information letters: the public letter (web + PDF), the preview for
+directors and privacy officers, and the personalised paper batch. Thin: permission
+helper → form → one service → redirect with a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from agreements.letters import permissions as perms
+from agreements.letters import render as letters
+from agreements.letters import services as letters_services
+from agreements.letters.forms import LetterBatchForm
+from agreements.letters.models import LetterBatch
+
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
+
+def _language(language: str) -> str:
+    if language not in letters.LANGUAGES:
+        raise Http404
+    return language
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _no_index(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Public: anyone with the unguessable link ------------------------------------------------
+
+
+@require_GET
+def letter_public(request: HttpRequest, token: str) -> HttpResponse:
+    letter = perms.get_public_letter(token)
+    with translation.override(letter.language):
+        response = render(
+            request,
+            "agreements/letters/public.html",
+            {
+                "letter": letter,
+                "version": letter.version,
+                "body": letters.letter_stored_body(letter),
+                "languages": [(code, LANGUAGE_NAMES[code]) for code in letters.LANGUAGES if code != letter.language],
+            },
+        )
+    return _no_index(response)
+
+
+@require_GET
+def letter_public_pdf(request: HttpRequest, token: str) -> FileResponse:
+    letter = perms.get_public_letter(token)
+    response = FileResponse(
+        letter.file.open("rb"),
+        as_attachment=True,
+        filename=letters.letter_download_name(letter),
+        content_type="application/pdf",
+    )
+    return _no_index(response)
+
+
+@require_GET
+def letter_public_language(request: HttpRequest, token: str, language: str) -> HttpResponse:
+    """The same letter in the other language (made now, once, if it is not there yet)."""
+    letter = perms.get_public_letter(token)
+    other = letters.letter_generic_ensure(version=letter.version, language=_language(language))
+    return redirect("agreements:letter-public", token=other.public_token)
+
+
+# --- Directors and privacy officers of either organisation ---------------------------------------
+
+
+@require_GET
+@login_required
+def version_letters(request: HttpRequest, version_pk: int) -> HttpResponse:
+    version = perms.get_version_for_preview(request.user, version_pk)
+    agreement = version.agreement
+    generic = {letter.language: letter for letter in letters.generic_letters(version)}
+    may_batch = perms.may_start_batch(request.user, version)
+    return render(
+        request,
+        "agreements/letters/version_letters.html",
+        {
+            "version": version,
+            "agreement": agreement,
+            "languages": [(code, LANGUAGE_NAMES[code], generic.get(code)) for code in letters.LANGUAGES],
+            "is_active": version.status == version.Status.ACTIVE,
+            "is_draft": letters.is_draft_version(version),
+            "may_generate": perms.may_generate(request.user, version),
+            "may_batch": may_batch,
+            "batch_form": LetterBatchForm() if may_batch else None,
+            "batches": LetterBatch.objects.filter(version=version)[:20] if may_batch else [],
+            "paper_link_days": letters.paper_link_max_age().days,
+            "organisation": agreement.sending_organisation,
+        },
+    )
+
+
+@require_GET
+@login_required
+def letter_preview(request: HttpRequest, version_pk: int, language: str) -> HttpResponse:
+    version = perms.get_version_for_preview(request.user, version_pk)
+    language = _language(language)
+    context = letters.letter_preview_context(version=letters.version_for_letter(version.pk), language=language)
+    return render(
+        request,
+        "agreements/letters/preview.html",
+        {
+            "version": version,
+            "language": language,
+            "body": letters.render_letter_body(context),
+            "is_draft": context["draft"],
+            "languages": [(code, LANGUAGE_NAMES[code]) for code in letters.LANGUAGES],
+        },
+    )
+
+
+@require_GET
+@login_required
+@never_cache
+def letter_preview_pdf(request: HttpRequest, version_pk: int, language: str) -> HttpResponse:
+    version = perms.get_version_for_preview(request.user, version_pk)
+    rendered = letters.letter_preview_render(
+        version=letters.version_for_letter(version.pk), language=_language(language)
+    )
+    prefix = "concept" if letters.is_draft_version(version) else "voorbeeld"
+    response = HttpResponse(rendered.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{prefix}-informatiebrief-v{version.number}-{language}.pdf"'
+    return response
+
+
+@require_POST
+@login_required
+def letter_generate(request: HttpRequest, version_pk: int) -> HttpResponse:
+    version = perms.get_version_for_generate(request.user, version_pk)
+    try:
+        queued = letters_services.letters_generate(version=version, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        if queued:
+            messages.success(request, _("De brieven worden gemaakt. Ververs deze pagina over een paar seconden."))
+        else:
+            messages.info(request, _("De brieven zijn er al."))
+    return redirect("agreements:version-letters", version_pk=version.pk)
+
+
+# --- Personalised paper batch: directors of the sending organisation ----------------------------
+
+
+@require_POST
+@login_required
+def letter_batch_start(request: HttpRequest, version_pk: int) -> HttpResponse:
+    version = perms.get_version_for_batch(request.user, version_pk)
+    form = LetterBatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kies de taal van de brieven."))
+        return redirect("agreements:version-letters", version_pk=version.pk)
+    try:
+        batch = letters_services.letter_batch_start(
+            version=version, language=form.cleaned_data["language"], actor=request.user
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("agreements:version-letters", version_pk=version.pk)
+    messages.success(request, _("De brieven worden gemaakt. Op deze pagina ziet u hoe ver het is."))
+    return redirect("agreements:letter-batch", pk=batch.pk)
+
+
+@require_GET
+@login_required
+@never_cache
+def letter_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = perms.get_batch(request.user, pk)
+    busy = batch.status in (LetterBatch.Status.QUEUED, LetterBatch.Status.RUNNING)
+    return render(
+        request,
+        "agreements/letters/batch.html",
+        {
+            "batch": batch,
+            "version": batch.version,
+            "busy": busy,
+            "percent": int(100 * batch.done / batch.total) if batch.total else 0,
+            "organisation": batch.version.agreement.sending_organisation,
+            # e.g. the consent app's "handed over" confirmation (registered, never imported here)
+            "sections": letters.batch_sections(batch=batch, user=request.user),
+        },
+    )
+
+
+@require_GET
+@login_required
+def letter_batch_download(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = perms.get_batch(request.user, pk)
+    if batch.status != LetterBatch.Status.DONE or not batch.file:
+        messages.info(request, _("De brieven zijn nog niet klaar."))
+        return redirect(reverse("agreements:letter-batch", kwargs={"pk": batch.pk}))
+    version = batch.version
+    filename = f"brieven-v{version.number}-{batch.language}-reeks-{batch.pk}.zip"
+    return FileResponse(batch.file.open("rb"), as_attachment=True, filename=filename, content_type="application/zip")

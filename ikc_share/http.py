@@ -1,0 +1,78 @@
+"""The HTTP helpers every app's views share: one place for what used to be written out in
+each views module (errors to messages, private responses, staff-only pages, the e-mail link
+session marker) and for the bounded id in URLs.
+
+Access itself is never decided here: that is each app's `permissions.py`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+
+# The largest primary key the database can hold (PostgreSQL bigint). A larger number names
+# no row, and would overflow the database driver if it reached a query.
+MAX_ID = 2**63 - 1
+
+# A session started from a parent's e-mail link (django-sesame) carries this marker; such a
+# session reaches the parent portal only (consent/middleware.py).
+MAGIC_LINK_SESSION_KEY = "ikc_login_method"
+MAGIC_LINK = "magic_link"
+
+
+def is_id(value: object) -> bool:
+    """Whether `value` (an int, or the text of one in ASCII digits) can name a row."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return 0 < value <= MAX_ID
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
+
+def parse_id(value: object) -> int | None:
+    """The id in `value`, or None when it cannot name a row (empty, not ASCII digits, zero,
+    beyond the database's range)."""
+    return int(str(value)) if value is not None and is_id(value) else None
+
+
+class IdConverter:
+    """`<id:pk>` in a URL: ASCII digits naming a possible row (1 … 2**63-1). Anything else
+    does not match the route, so it answers 404 before a view or the database sees it."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 0 < number <= MAX_ID:
+            raise ValueError("id out of range")  # Django then tries the next pattern: 404
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(int(value))
+
+
+def errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
+    """A service's ValidationError shown as error messages on the next page."""
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """A page with personal data: never cached by a browser or proxy, never indexed."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def is_magic_link_session(request: HttpRequest) -> bool:
+    session = getattr(request, "session", None)
+    return session is not None and session.get(MAGIC_LINK_SESSION_KEY) == MAGIC_LINK
+
+
+def require_staff_session(request: HttpRequest) -> None:
+    """Belt and braces: the consent middleware already keeps e-mail-link sessions in the
+    portal; staff pages need the password login."""
+    if is_magic_link_session(request):
+        raise Http404

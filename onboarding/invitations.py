@@ -1,0 +1,245 @@
+"""Invitation services: the one way a person gets a login with a password, for staff,
+directors, privacy officers and parents alike.
+
+Kept apart from onboarding/services.py because the core's `membership_invite` creates
+its invitation here (onboarding/services.py in turn calls the core's services).
+
+A new person's User has no usable password until they accept. The e-mail with the link
+is sent by a Celery task (delivery.py), which makes the token then and stores only its
+hash; a resend makes a new token, so the earlier link stops working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ikc_share.audit import audit_record
+from ikc_share.models import Guardian, Membership
+from onboarding import selectors, tasks
+from onboarding.models import Invitation
+
+User = get_user_model()
+
+
+def _actor(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _enqueue(invitation: Invitation) -> None:
+    pk = invitation.pk
+    transaction.on_commit(lambda: tasks.deliver_invitation.delay(pk))
+
+
+@transaction.atomic
+def member_invitation_create(*, membership: Membership, actor) -> Invitation:
+    """Invite the person of a membership to set a password. Earlier open invitations for
+    the same membership are revoked, so only the newest link works."""
+    for old in Invitation.objects.select_for_update().filter(
+        membership=membership, accepted_at__isnull=True, revoked_at__isnull=True
+    ):
+        old.revoked_at = timezone.now()
+        old.save(update_fields=["revoked_at"])
+        audit_record(
+            organisation=old.organisation,
+            actor=actor,
+            action="invitation.revoked",
+            target=old,
+            payload={"reason": "superseded"},
+        )
+    invitation = Invitation.objects.create(
+        organisation=membership.organisation,
+        kind=Invitation.Kind.MEMBER,
+        user=membership.user,
+        membership=membership,
+        email=membership.user.email,
+        created_by=_actor(actor),
+    )
+    _enqueue(invitation)
+    audit_record(
+        organisation=membership.organisation,
+        actor=actor,
+        action="invitation.created",
+        target=invitation,
+        payload={"kind": "member", "membership": membership.pk, "user": membership.user_id, "role": membership.role},
+    )
+    return invitation
+
+
+def _link_guardian_records(*, user, email: str, ikc_id: int, actor) -> int:
+    """Link every Guardian record with this e-mail address at the IKC's organisations
+    that has no login yet to `user`. One audit event per organisation."""
+    records = list(
+        Guardian.objects.select_for_update(of=("self",))
+        .filter(organisation__ikc_id=ikc_id, email__iexact=email, user__isnull=True)
+        .select_related("organisation")
+    )
+    by_org: dict[int, list[Guardian]] = {}
+    for record in records:
+        by_org.setdefault(record.organisation_id, []).append(record)
+    Guardian.objects.filter(pk__in=[r.pk for r in records]).update(user=user)
+    for group in by_org.values():
+        audit_record(
+            organisation=group[0].organisation,
+            actor=actor,
+            action="guardian.login_linked",
+            target=user,
+            payload={"guardians": sorted(g.pk for g in group), "user": user.pk},
+        )
+    return len(records)
+
+
+@transaction.atomic
+def guardian_login_ensure(*, guardian: Guardian, actor) -> User:
+    """The parent's one login: found or made by e-mail address (username = the address in
+    lower case) and linked to that person's Guardian records at each organisation of the
+    IKC. The records themselves stay separate: one per organisation."""
+    if guardian.user_id:
+        user = guardian.user
+    else:
+        email = guardian.email.strip().lower()
+        if not email:
+            raise ValidationError(_("Deze ouder/verzorger heeft geen e-mailadres; uitnodigen kan niet."))
+        user = User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).order_by("pk").first()
+        if user is None:
+            user = User(
+                username=email,
+                email=email,
+                first_name=guardian.first_name,
+                last_name=" ".join(p for p in [guardian.name_prefix, guardian.last_name] if p),
+            )
+            user.set_unusable_password()
+            user.save()
+    if user.email:
+        _link_guardian_records(user=user, email=user.email, ikc_id=guardian.organisation.ikc_id, actor=actor)
+    return user
+
+
+@transaction.atomic
+def guardian_invite(*, guardian: Guardian, actor) -> Invitation | None:
+    """Give a parent a login (or link the one they have) and, when they have no password
+    yet and no open invitation, send them one. Returns the new invitation or None."""
+    user = guardian_login_ensure(guardian=guardian, actor=actor)
+    if user.has_usable_password() or selectors.open_invitations_of(user).exists():
+        return None
+    invitation = Invitation.objects.create(
+        organisation=guardian.organisation,
+        kind=Invitation.Kind.PARENT,
+        user=user,
+        guardian=guardian,
+        email=user.email,
+        created_by=_actor(actor),
+    )
+    _enqueue(invitation)
+    audit_record(
+        organisation=guardian.organisation,
+        actor=actor,
+        action="invitation.created",
+        target=invitation,
+        payload={"kind": "parent", "guardian": guardian.pk, "user": user.pk},
+    )
+    return invitation
+
+
+@dataclass
+class ParentsInvited:
+    invited: int = 0
+    linked: int = 0  # had a login already (or an open invitation): records linked, no e-mail
+
+
+@transaction.atomic
+def parents_invite(*, organisation, actor) -> ParentsInvited:
+    """Invite every guardian of the organisation who has an e-mail address and no login."""
+    result = ParentsInvited()
+    seen: set[str] = set()
+    for guardian in selectors.guardians_without_login(organisation).select_related("organisation").order_by("pk"):
+        email = guardian.email.strip().lower()
+        if email in seen:
+            continue
+        seen.add(email)
+        if guardian_invite(guardian=guardian, actor=actor) is None:
+            result.linked += 1
+        else:
+            result.invited += 1
+    return result
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
+    invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(_("Deze uitnodiging is al geaccepteerd of ingetrokken; opnieuw versturen kan niet."))
+    if invitation.user.has_usable_password():
+        raise ValidationError(_("Deze persoon heeft al een wachtwoord; een uitnodiging is niet meer nodig."))
+    invitation.token_hash = ""  # the old link stops working now
+    invitation.sent_at = None
+    invitation.expires_at = None
+    invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
+    _enqueue(invitation)
+    audit_record(
+        organisation=invitation.organisation,
+        actor=actor,
+        action="invitation.resent",
+        target=invitation,
+        payload={"kind": invitation.kind},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(_("Deze uitnodiging is al geaccepteerd of ingetrokken."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        organisation=invitation.organisation,
+        actor=actor,
+        action="invitation.revoked",
+        target=invitation,
+        payload={"kind": invitation.kind, "reason": "revoked"},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str | None) -> User:
+    """The invited person sets their password (None: they already have one). Their other
+    open invitations are closed too, and a parent's Guardian records are linked."""
+    invitation = Invitation.objects.select_for_update().select_related("user", "organisation").get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError(_("Deze uitnodigingslink werkt niet meer."))
+    user = invitation.user
+    if password is not None:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    now = timezone.now()
+    others = list(selectors.open_invitations_of(user).exclude(pk=invitation.pk).select_related("organisation"))
+    for other in [*others, invitation]:
+        other.accepted_at = now
+        other.save(update_fields=["accepted_at"])
+    if user.email and (invitation.kind == Invitation.Kind.PARENT or user.guardians.exists()):
+        _link_guardian_records(user=user, email=user.email, ikc_id=invitation.organisation.ikc_id, actor=user)
+    for other in others:
+        audit_record(
+            organisation=other.organisation,
+            actor=user,
+            action="invitation.accepted",
+            target=other,
+            payload={"kind": other.kind, "via": invitation.pk},
+        )
+    audit_record(
+        organisation=invitation.organisation,
+        actor=user,
+        action="invitation.accepted",
+        target=invitation,
+        payload={"kind": invitation.kind, "password_set": password is not None},
+    )
+    return user

@@ -1,0 +1,154 @@
+"""Who may use the onboarding pages. Builds on ikc_share/permissions.py.
+
+- The operator console is the one place where superuser status counts: `require_operator`
+  (an active superuser; everyone else gets 404, so the console does not reveal itself).
+- Importing children into an organisation: its director, or a staff member of that
+  organisation whom the director authorised (ImportPermission). Someone who is not a
+  member of the organisation gets 404; a member without the right gets 403.
+- Invitations of an organisation: readable like the member list (director, privacy
+  officer); resent or revoked by the director.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from ikc_share import permissions as core
+from ikc_share.models import Ikc, Membership, Organisation
+from onboarding.models import ImportJob, ImportPermission, Invitation
+
+MAX_ID = 2**63 - 1
+
+
+def _id(pk: int) -> int:
+    """A URL id outside the database's range is simply not found (never a 500)."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    return pk
+
+
+def is_operator(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def require_operator(user) -> None:
+    """404 unless the user is an active superuser (the operator)."""
+    if not is_operator(user):
+        raise Http404
+
+
+def operator_needs_second_factor(user) -> bool:
+    """Where two-factor login is required (production), the operator needs it too."""
+    return bool(settings.OTP_REQUIRED_FOR_ROLES) and not user.is_verified()
+
+
+def get_organisation(user, pk: int, *, need: str = core.READ) -> Organisation:
+    """The core's helper (404 for non-members, 403 without `need`), safe for any URL id."""
+    return core.get_organisation(user, _id(pk), need=need)
+
+
+# --- Importing ---------------------------------------------------------------------------------
+
+
+def can_import(user, organisation: Organisation) -> bool:
+    if core.has_org_perm(user, organisation, core.MANAGE):
+        return True
+    if not core.has_org_perm(user, organisation, core.ACT):
+        return False
+    return ImportPermission.objects.filter(
+        membership__user=user,
+        membership__organisation=organisation,
+        membership__is_active=True,
+        membership__role=Membership.Role.STAFF,
+    ).exists()
+
+
+def get_import_organisation(user, pk: int) -> Organisation:
+    organisation = core.get_organisation(user, _id(pk))  # 404 for non-members
+    if not can_import(user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def get_import_job(user, pk: int) -> ImportJob:
+    job = (
+        ImportJob.objects.select_related("organisation", "default_location")
+        .filter(pk=_id(pk), organisation__in=core.organisations_for(user, core.READ))
+        .first()
+    )
+    if job is None:
+        raise Http404
+    if not can_import(user, job.organisation):
+        raise PermissionDenied
+    return job
+
+
+def may_mark_leavers(user, organisation: Organisation) -> bool:
+    """Marking children as left starts their retention clock: the director decides."""
+    return core.has_org_perm(user, organisation, core.MANAGE)
+
+
+def get_leavers_job(user, pk: int) -> ImportJob:
+    job = get_import_job(user, pk)
+    if not may_mark_leavers(user, job.organisation):
+        raise PermissionDenied
+    return job
+
+
+def get_import_permission(user, pk: int) -> ImportPermission:
+    grant = (
+        ImportPermission.objects.select_related("membership__organisation", "membership__user")
+        .filter(pk=_id(pk), membership__organisation__in=core.organisations_for(user, core.READ))
+        .first()
+    )
+    if grant is None:
+        raise Http404
+    if not core.has_org_perm(user, grant.membership.organisation, core.MANAGE):
+        raise PermissionDenied
+    return grant
+
+
+# --- Invitations --------------------------------------------------------------------------------
+
+
+def get_invitation(user, pk: int, *, need: str = core.MANAGE) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("organisation", "user", "membership")
+        .filter(pk=_id(pk), organisation__in=core.organisations_for(user, core.READ))
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    if not core.has_org_perm(user, invitation.organisation, need):
+        raise PermissionDenied
+    return invitation
+
+
+def get_operator_invitation(user, pk: int) -> Invitation:
+    require_operator(user)
+    invitation = (
+        Invitation.objects.select_related("organisation", "user", "membership")
+        .filter(pk=_id(pk), kind=Invitation.Kind.MEMBER, membership__role=Membership.Role.DIRECTOR)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def get_operator_organisation(user, pk: int) -> Organisation:
+    require_operator(user)
+    organisation = Organisation.objects.select_related("ikc").filter(pk=_id(pk)).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def get_operator_ikc(user, pk: int):
+    require_operator(user)
+    ikc = Ikc.objects.prefetch_related("organisations__locations").filter(pk=_id(pk)).first()
+    if ikc is None:
+        raise Http404
+    return ikc

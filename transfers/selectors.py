@@ -1,0 +1,464 @@
+"""Read queries and shapes the transfer pages share. Callers fetch the objects through
+transfers/permissions.py first; these functions then shape what a page shows.
+
+The verdicts always come from agreements.rules.check_transfer (the one place that decides);
+nothing here decides whether something may be shared.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements import rules
+from agreements.models import AgreementItem, AgreementVersion, DataCategory, LegalBasis, Purpose
+from ikc_share.models import Child, Location, Organisation
+from transfers import forms as transfer_forms
+from transfers.models import ReceivedTransfer, Transfer, TransferAccess, TransferAttachment
+
+# --- Content for reading ------------------------------------------------------------------------------
+
+
+@dataclass
+class ContentSection:
+    code: str
+    name: str
+    rows: list[tuple[str, str]]
+
+
+def categories_by_code(codes) -> dict[str, DataCategory]:
+    return {c.code: c for c in DataCategory.objects.filter(code__in=list(codes))}
+
+
+def content_sections(codes: list[str], content: dict) -> list[ContentSection]:
+    known = categories_by_code(codes)
+    out = []
+    for code in codes:
+        data = content.get(code) or {}
+        name = known[code].name if code in known else code
+        out.append(ContentSection(code=code, name=name, rows=transfer_forms.form_class(code).rows(data)))
+    return out
+
+
+def category_names(codes: list[str]) -> list[str]:
+    known = categories_by_code(codes)
+    return [known[c].name if c in known else c for c in codes]
+
+
+# --- "May I share?" ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class CategoryVerdict:
+    category: DataCategory
+    allowed: bool
+    reasons: list[str]
+
+
+@dataclass
+class VersionVerdict:
+    version: AgreementVersion
+    method: str
+    verdict: rules.Verdict
+    categories: list[CategoryVerdict]
+    general: list[str]  # reasons that hold for every category (requester, validity, method…)
+
+    @property
+    def allowed_codes(self) -> list[str]:
+        return [c.category.code for c in self.categories if c.allowed]
+
+    @property
+    def any_allowed(self) -> bool:
+        return bool(self.allowed_codes)
+
+    @property
+    def basis(self) -> str:
+        return self.version.get_legal_basis_display()
+
+
+def preferred_method(version: AgreementVersion) -> str:
+    return rules.METHOD_IN_APP if version.method_in_app else rules.METHOD_MEETING
+
+
+def version_verdict(
+    *, child: Child, version: AgreementVersion, user, at: datetime.datetime | None = None, method: str | None = None
+) -> VersionVerdict:
+    """check_transfer for every category of the version: green (allowed, with the basis) or
+    red with the sentences saying why not. A category is allowed only when the whole check
+    for that category alone would allow it."""
+    return version_verdicts(child=child, versions=[version], user=user, at=at, method=method)[0]
+
+
+def version_verdicts(
+    *,
+    child: Child,
+    versions: list[AgreementVersion],
+    user,
+    at: datetime.datetime | None = None,
+    method: str | None = None,
+) -> list[VersionVerdict]:
+    """`version_verdict` for several versions, in a number of queries that does not grow
+    with the number of versions (rules.check_transfers loads what the check reads once)."""
+    at = at or timezone.now()
+    prefetch_related_objects(versions, Prefetch("items", queryset=AgreementItem.objects.select_related("category")))
+    items = {v.pk: sorted(v.items.all(), key=lambda i: i.category.order) for v in versions}
+    methods = {v.pk: method or preferred_method(v) for v in versions}
+    verdicts = rules.check_transfers(
+        child=child,
+        questions=[
+            rules.TransferQuestion(version=v, categories=[i.category.code for i in items[v.pk]], method=methods[v.pk])
+            for v in versions
+        ],
+        at=at,
+        requester=user,
+    )
+    out = []
+    for version, verdict in zip(versions, verdicts, strict=True):
+        general = [] if verdict.allowed else [r for r in verdict.reasons if r != _see_per_category()]
+        rows = []
+        for item in items[version.pk]:
+            ok, reasons = verdict.per_category.get(item.category.code, (False, []))
+            allowed = ok and not general
+            rows.append(CategoryVerdict(category=item.category, allowed=allowed, reasons=[] if allowed else reasons))
+        out.append(
+            VersionVerdict(
+                version=version, method=methods[version.pk], verdict=verdict, categories=rows, general=general
+            )
+        )
+    return out
+
+
+def _see_per_category() -> str:
+    """The sentence check_transfer adds when only categories refuse (not a general reason)."""
+    return _("Niet alle gekozen gegevens mogen worden gedeeld; zie per categorie.")
+
+
+# Which kinds of location a purpose is about (for showing the agreements that apply to a
+# child; whether a transfer is ALLOWED is only ever decided by check_transfer).
+PURPOSE_LOCATIONS = {
+    Purpose.DEVELOPMENT_LINE: {Location.Kind.DAYCARE, Location.Kind.PRESCHOOL},
+    Purpose.VVE_HANDOVER: {Location.Kind.DAYCARE, Location.Kind.PRESCHOOL},
+    Purpose.BSO_SCHOOL: {Location.Kind.BSO, Location.Kind.SCHOOL},
+}
+
+
+def applies_to(version: AgreementVersion, child: Child) -> bool:
+    """Does the agreement's purpose concern children at this child's kind of location?
+    (The development line and VVE: children at a daycare or preschool; BSO ↔ school: children
+    at the BSO or, from the school's side, at school.)"""
+    kinds = PURPOSE_LOCATIONS.get(version.purpose)
+    return kinds is None or child.location.kind in kinds
+
+
+def sending_versions(child: Child) -> QuerySet[AgreementVersion]:
+    """Active versions under which the child's own organisation sends."""
+    return (
+        AgreementVersion.objects.filter(
+            status=AgreementVersion.Status.ACTIVE, agreement__sending_organisation_id=child.organisation_id
+        )
+        .select_related("agreement__sending_organisation", "agreement__receiving_organisation")
+        .order_by("agreement__title")
+    )
+
+
+def child_verdicts(*, child: Child, user, at: datetime.datetime | None = None) -> list[VersionVerdict]:
+    """'May I share?' for each active agreement that applies to the child."""
+    return version_verdicts(
+        child=child, versions=[v for v in sending_versions(child) if applies_to(v, child)], user=user, at=at
+    )
+
+
+def receiving_locations(version: AgreementVersion) -> QuerySet[Location]:
+    chosen = version.receiving_locations.all()
+    if chosen.exists():
+        return chosen.order_by("name")
+    return Location.objects.filter(organisation_id=version.agreement.receiving_organisation_id).order_by("name")
+
+
+def child_transfers(child: Child) -> QuerySet[Transfer]:
+    return (
+        Transfer.objects.filter(child=child)
+        .select_related("version__agreement", "receiving_organisation", "receiving_location", "created_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- Sender's view of a transfer ----------------------------------------------------------------------
+
+
+def short_name(user) -> str:
+    """'J. de Vries' (initial and last name), or the username."""
+    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    if last:
+        return f"{first[:1]}. {last}" if first else last
+    return user.get_username()
+
+
+@dataclass
+class AccessLine:
+    at: datetime.datetime
+    function_title: str
+    organisation: Organisation
+    name: str = ""  # only for those who may see staff names (sender, privacy officer)
+    times: int = 1  # openings by this person (the sender's summary shows the first one)
+
+
+@dataclass
+class TransferStatus:
+    transfer: Transfer
+    received: ReceivedTransfer | None
+    accesses: list[AccessLine] = field(default_factory=list)
+
+    @property
+    def confirmed_at(self):
+        return self.received.confirmed_at if self.received else None
+
+
+def received_of(transfer: Transfer) -> ReceivedTransfer | None:
+    return ReceivedTransfer.objects.filter(transfer=transfer).select_related("organisation", "location").first()
+
+
+def access_lines(received: ReceivedTransfer | None, *, with_names: bool) -> list[AccessLine]:
+    if received is None:
+        return []
+    accesses = TransferAccess.objects.filter(received=received).select_related("user", "organisation").order_by("at")
+    return [
+        AccessLine(
+            at=a.at,
+            function_title=a.function_title,
+            organisation=a.organisation,
+            name=short_name(a.user) if with_names else "",
+        )
+        for a in accesses
+    ]
+
+
+def first_openings(received: ReceivedTransfer | None) -> list[AccessLine]:
+    """Per person the first time they opened it, and how often ("read by J. de Vries
+    (leerkracht groep 1-2) on 12 March")."""
+    if received is None:
+        return []
+    firsts: dict[int, AccessLine] = {}
+    for a in TransferAccess.objects.filter(received=received).select_related("user", "organisation").order_by("at"):
+        if a.user_id in firsts:
+            firsts[a.user_id].times += 1
+        else:
+            firsts[a.user_id] = AccessLine(
+                at=a.at, function_title=a.function_title, organisation=a.organisation, name=short_name(a.user)
+            )
+    return list(firsts.values())
+
+
+def transfer_status(transfer: Transfer, *, with_names: bool = True) -> TransferStatus:
+    """The sender's summary (first opening per person, with names) or, without names, every
+    opening by role and organisation (the parents' view)."""
+    received = received_of(transfer)
+    accesses = first_openings(received) if with_names else access_lines(received, with_names=False)
+    return TransferStatus(transfer=transfer, received=received, accesses=accesses)
+
+
+def pending_attachments(transfer: Transfer) -> list[TransferAttachment]:
+    return list(TransferAttachment.objects.filter(transfer=transfer).order_by("created_at", "pk"))
+
+
+def received_attachments(received: ReceivedTransfer) -> list[TransferAttachment]:
+    return list(TransferAttachment.objects.filter(received=received).order_by("created_at", "pk"))
+
+
+def may_proceed_on_silence(transfer: Transfer, at: datetime.datetime | None = None) -> bool:
+    """Silence for the agreed number of days lets the sender proceed, but never when the
+    basis is consent (silence is not a yes)."""
+    at = at or timezone.now()
+    return (
+        transfer.state == Transfer.State.PARENTS_READING
+        and transfer.version.legal_basis != LegalBasis.CONSENT
+        and transfer.parents_read_until is not None
+        and at >= transfer.parents_read_until
+    )
+
+
+def organisation_transfers(*, organisation: Organisation, transfers: QuerySet[Transfer]) -> QuerySet[Transfer]:
+    return (
+        transfers.filter(sending_organisation=organisation)
+        .select_related("child", "version__agreement", "receiving_organisation", "receiving_location", "created_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- Receiving side -----------------------------------------------------------------------------------
+
+
+INBOX_PAGE = 50
+# The list shows names, dates and states, never the content: not loaded (the content of
+# both the copy and the transfer is most of a row's bytes).
+INBOX_DEFERRED = ("content", "parents_view", "transfer__content", "transfer__parents_view", "transfer__verdict_reasons")
+
+
+@dataclass
+class InboxPage:
+    received: list[ReceivedTransfer]
+    older: int | None  # keyset cursor: the next page shows copies with a smaller id
+
+
+def inbox(
+    *,
+    received: QuerySet[ReceivedTransfer],
+    organisation: Organisation,
+    before: int | None = None,
+    size: int = INBOX_PAGE,
+) -> InboxPage:
+    """Newest first, a page at a time (keyset on id: copies are made when they arrive, so
+    ids grow with received_at), each with `opened` (any TransferAccess) as one EXISTS
+    instead of every access row."""
+    # Two steps: the page's ids first (a narrow query the planner cannot get wrong), then
+    # those rows with their joins. In one query PostgreSQL joined every copy the reader may
+    # see before sorting (about 15 ms for 850 copies at scale).
+    ids = received.filter(organisation=organisation).order_by("-pk")
+    if before is not None:
+        ids = ids.filter(pk__lt=before)
+    page_ids = list(ids.values_list("pk", flat=True)[: size + 1])
+    rows = list(
+        ReceivedTransfer.objects.filter(pk__in=page_ids[:size])
+        .select_related("transfer__sending_organisation", "transfer__version__agreement", "location", "child")
+        .defer(*INBOX_DEFERRED)
+        .annotate(opened=Exists(TransferAccess.objects.filter(received=OuterRef("pk"))))
+        .order_by("-pk")
+    )
+    return InboxPage(received=rows, older=page_ids[size - 1] if len(page_ids) > size else None)
+
+
+def link_suggestions(received: ReceivedTransfer, children: QuerySet[Child]) -> list[Child]:
+    """The receiver's own children with the same date of birth and (part of) the name.
+    A suggestion only: a person confirms."""
+    if received.child_date_of_birth is None:
+        return []
+    candidates = list(children.filter(date_of_birth=received.child_date_of_birth).order_by("last_name", "first_name"))
+    words = {w.lower() for w in received.child_name.split() if len(w) > 1}
+    scored = []
+    for c in candidates:
+        score = sum(1 for w in c.full_name.lower().split() if w in words)
+        if score:
+            scored.append((-score, c.last_name, c.first_name, c))
+    return [c for *_key, c in sorted(scored, key=lambda t: t[:3])]
+
+
+# --- Parents ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    transfer: Transfer
+    received: ReceivedTransfer | None
+    categories: list[str]
+    accesses: list[AccessLine]
+
+
+def parent_timeline(child: Child) -> list[TimelineEntry]:
+    """Every transfer of the child that left the sender's desk: what, when, from which
+    organisation to which, and each opening by role and organisation (no staff names)."""
+    transfers = list(
+        Transfer.objects.filter(child=child)
+        .exclude(state=Transfer.State.DRAFT)
+        .select_related("sending_organisation", "receiving_organisation", "receiving_location", "version__agreement")
+        .order_by("-created_at", "-pk")
+    )
+    received = {
+        r.transfer_id: r
+        for r in ReceivedTransfer.objects.filter(transfer__in=transfers).prefetch_related(
+            Prefetch("accesses", queryset=TransferAccess.objects.select_related("organisation").order_by("at"))
+        )
+    }
+    out = []
+    for t in transfers:
+        r = received.get(t.pk)
+        accesses = (
+            [
+                AccessLine(at=a.at, function_title=a.function_title, organisation=a.organisation)
+                for a in r.accesses.all()
+            ]
+            if r
+            else []
+        )
+        out.append(
+            TimelineEntry(transfer=t, received=r, categories=category_names(t.category_codes), accesses=accesses)
+        )
+    return out
+
+
+def parent_content(transfer: Transfer) -> tuple[list[ContentSection], str, list[TransferAttachment]]:
+    """What the parents can read: the prepared content while it waits, the receiver's copy
+    once sent (until it is removed)."""
+    if transfer.is_pending:
+        return (
+            content_sections(transfer.category_codes, transfer.content),
+            transfer.parents_view,
+            pending_attachments(transfer),
+        )
+    received = received_of(transfer)
+    if received is None or received.is_removed:
+        return [], "", []
+    return (
+        content_sections(received.category_codes, received.content),
+        received.parents_view,
+        received_attachments(received),
+    )
+
+
+# --- Privacy officer: the register -------------------------------------------------------------------
+
+
+DUE_SOON_DAYS = 30
+
+
+@dataclass
+class Register:
+    organisation: Organisation
+    sent: list[Transfer]
+    received: list[ReceivedTransfer]
+    due: list[ReceivedTransfer]
+    purged: list[ReceivedTransfer]
+    accesses: list[TransferAccess]
+
+
+def register(*, organisation: Organisation, at: datetime.datetime | None = None, limit: int = 200) -> Register:
+    at = at or timezone.now()
+    today = rules.local_date(at)
+    received = ReceivedTransfer.objects.filter(organisation=organisation).select_related(
+        "transfer__sending_organisation", "location"
+    )
+    return Register(
+        organisation=organisation,
+        sent=list(
+            Transfer.objects.filter(sending_organisation=organisation)
+            .select_related("receiving_organisation", "receiving_location", "version__agreement", "created_by")
+            .order_by("-created_at")[:limit]
+        ),
+        received=list(received.order_by("-received_at")[:limit]),
+        due=list(
+            received.filter(
+                removed_at__isnull=True, retention_until__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
+            ).order_by("retention_until")
+        ),
+        purged=list(received.filter(removed_at__isnull=False).order_by("-removed_at")[:limit]),
+        accesses=list(
+            TransferAccess.objects.filter(organisation=organisation)
+            .select_related("user", "received")
+            .order_by("-at")[:limit]
+        ),
+    )
+
+
+# ~~~ SECTION for agreements (parallel-edit anchor; remove when merged) ~~~
+
+
+# ~~~ SECTION for consent (parallel-edit anchor; remove when merged) ~~~
+
+
+# ~~~ SECTION for accountability (parallel-edit anchor; remove when merged) ~~~
+
+
+# ~~~ SECTION for onboarding (parallel-edit anchor; remove when merged) ~~~
