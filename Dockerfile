@@ -4,7 +4,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+# Run-time dependencies only (pinned with hashes); tests and tooling are in requirements-dev.txt.
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && SECRET_KEY=build-only python manage.py compile_translations

@@ -1,4 +1,5 @@
-# ikc-share — see README.md. Every target sets itself up from requirements.txt.
+# ikc-share — see README.md. Every target sets itself up from requirements-dev.txt (the run-time
+# requirements.txt plus tests and tooling, both pinned with hashes by pip-compile from requirements*.in).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,10 +9,9 @@ PORT   ?= 8000
 
 .PHONY: install messages migrate demo run test test-fast lint format migrations-check ci bench clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -36,6 +36,7 @@ test: messages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=. $(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

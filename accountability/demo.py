@@ -10,6 +10,7 @@ Registered at the end of LATER_SEEDERS in ikc_share/management/commands/seed_dem
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,21 +19,27 @@ from accountability import services
 from accountability.models import AdviceNote, Incident
 from accountability.rights import services as rights_services
 from accountability.rights.models import RightsRequest
+from ikc_share import selectors as core_selectors
 from ikc_share.audit import audit_record, chain_for
+from ikc_share.choices import MembershipRole
 from ikc_share.demo import DemoContext
-from ikc_share.models import AuditEvent, AuditVerification, Child, Guardian, Membership, Organisation
 from ikc_share.verification import verification_run
+
+if TYPE_CHECKING:
+    from ikc_share.models import Child, Guardian, Organisation
 
 DEMO_EVENTS_PER_ORGANISATION = 1500
 INCIDENT_TITLE = "Overdrachtslijst op de printer laten liggen"
 
 
 def _guardian(organisation: Organisation, email: str, child: Child) -> Guardian | None:
-    return Guardian.objects.filter(organisation=organisation, email=email, guardianships__child=child).first()
+    return (
+        core_selectors.guardians_of(organisation=organisation).filter(email=email, guardianships__child=child).first()
+    )
 
 
 def _child(organisation: Organisation, first_name: str) -> Child | None:
-    return Child.objects.filter(organisation=organisation, first_name=first_name).order_by("pk").first()
+    return core_selectors.children_of(organisation=organisation).filter(first_name=first_name).order_by("pk").first()
 
 
 def _request(
@@ -142,7 +149,9 @@ def _requests(ctx: DemoContext) -> None:
 def _incident(ctx: DemoContext) -> None:
     if Incident.objects.filter(organisation=ctx.childcare, title=INCIDENT_TITLE).exists():
         return
-    children = list(Child.objects.filter(organisation=ctx.childcare, location=ctx.daycare).order_by("pk")[:4])
+    children = list(
+        core_selectors.children_of(organisation=ctx.childcare).filter(location=ctx.daycare).order_by("pk")[:4]
+    )
     incident = services.incident_record(
         organisation=ctx.childcare,
         actor=ctx.users["directeur.opvang"],
@@ -173,13 +182,14 @@ def _events(ctx: DemoContext) -> None:
     """A few thousand audit events: staff opening children's records over the past months."""
     for organisation in (ctx.childcare, ctx.school):
         chain = chain_for(organisation)
-        have = AuditEvent.objects.filter(chain=chain, action="child.viewed").count()
+        have = core_selectors.audit_events().filter(chain=chain, action="child.viewed").count()
         if have >= DEMO_EVENTS_PER_ORGANISATION:
             continue
-        children = list(Child.objects.filter(organisation=organisation).order_by("pk"))
+        children = list(core_selectors.children_of(organisation=organisation).order_by("pk"))
         staff = [
             m.user
-            for m in Membership.objects.filter(organisation=organisation, is_active=True, role="staff")
+            for m in core_selectors.memberships()
+            .filter(organisation=organisation, is_active=True, role=MembershipRole.STAFF)
             .select_related("user")
             .order_by("pk")
         ]
@@ -199,5 +209,5 @@ def seed(ctx: DemoContext) -> None:
     _requests(ctx)
     _incident(ctx)
     _events(ctx)
-    if not AuditVerification.objects.filter(trigger="demo").exists():
+    if not core_selectors.audit_verifications().filter(trigger="demo").exists():
         verification_run(trigger="demo")

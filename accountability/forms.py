@@ -18,9 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability import sentences
 from accountability.models import AdviceNote, Incident
-from ikc_share.models import Child
-
-MAX_ID = 2**63 - 1
+from ikc_share.forms import IdMultipleChoiceField
+from ikc_share.http import MAX_ID
 
 
 class _DateInput(forms.DateInput):
@@ -123,8 +122,8 @@ class IncidentForm(forms.ModelForm):
     data_categories = forms.MultipleChoiceField(
         label=_("Welke soorten gegevens"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    children = forms.ModelMultipleChoiceField(
-        label=_("Welke kinderen (als bekend)"), queryset=Child.objects.none(), required=False,
+    children = IdMultipleChoiceField(
+        label=_("Welke kinderen (als bekend)"), queryset=None, required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )  # fmt: skip
 

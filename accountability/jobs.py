@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,14 +17,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountability import reports, sentences
+from accountability.audit_browser import AuditQuery, audit_events
 from accountability.deadlines import deadline_state
 from accountability.models import AuditReport, VerificationJob
 from accountability.rights import selectors as rights_selectors
 from accountability.rights.models import RightsRequest
-from accountability.selectors import AuditQuery, audit_events
 from ikc_share import mail
+from ikc_share import selectors as core_selectors
 from ikc_share.audit import audit_record, chain_for, verify_chains
-from ikc_share.models import AuditChainHead, AuditEvent, Membership
+from ikc_share.choices import MembershipRole
+
+if TYPE_CHECKING:
+    from ikc_share.models import AuditEvent
 
 logger = logging.getLogger(__name__)
 REMINDER_DAYS = (7, 1, 0)  # reminded when this many days (or fewer) are left, once per step
@@ -41,7 +46,7 @@ def verification_job_run(*, job_id: int) -> VerificationJob:
     if not claimed:
         return job  # a redelivered task: the first delivery runs it
     chain = chain_for(job.organisation)
-    job.total = AuditChainHead.objects.filter(chain=chain).values_list("seq", flat=True).first() or 0
+    job.total = core_selectors.audit_chain_heads(chain=chain).values_list("seq", flat=True).first() or 0
     job.save(update_fields=["total"])
 
     def progress(done: int) -> None:
@@ -169,10 +174,10 @@ def _reminder_due(request: RightsRequest, today: datetime.date) -> bool:
 def _recipients(request: RightsRequest) -> list[str]:
     if request.assignee_id and request.assignee.email and request.assignee.is_active:
         return [request.assignee.email]
-    handlers = Membership.objects.filter(organisation_id=request.organisation_id, is_active=True).filter(
-        role=Membership.Role.DIRECTOR
-    ) | Membership.objects.filter(
-        organisation_id=request.organisation_id, is_active=True, is_privacy_contact=True, role=Membership.Role.STAFF
+    handlers = core_selectors.memberships().filter(organisation_id=request.organisation_id, is_active=True).filter(
+        role=MembershipRole.DIRECTOR
+    ) | core_selectors.memberships().filter(
+        organisation_id=request.organisation_id, is_active=True, is_privacy_contact=True, role=MembershipRole.STAFF
     )
     return sorted({m.user.email for m in handlers.select_related("user") if m.user.email})
 

@@ -2,10 +2,10 @@
 retention schedule with what it removed, the privacy officer's advice notes, the audit
 report and verification jobs, and the editable text of the processing register.
 
-These models belong to the app label "ikc_share" (ikc_share/models.py star-imports this
-module), so they may refer to the core's models only. Rights requests live in the consent
-app (consent/rights.py): they point at guardians, children and objections. No behaviour
-here: state changes go through ikc_share/accountability/services.py.
+The tables keep the names they had in the core app ("ikc_share_…"); the models refer to the
+core's by string. Rights requests are this app's sub-area (accountability/rights/models.py,
+imported at the bottom). No behaviour here: state changes go through
+accountability/services.py.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ __all__ = [
 
 class RetentionRule(models.Model):
     """The organisation's own retention period for one kind of record. Without a row the
-    documented default applies (ikc_share/accountability/schedule.py)."""
+    documented default applies (accountability/schedule.py)."""
 
     class Kind(models.TextChoices):
         CHILD_RECORDS = "child_records", _("Kindgegevens na vertrek")

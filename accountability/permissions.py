@@ -19,26 +19,28 @@ Pattern: not a member → 404 (nothing leaks); a member without the right → 40
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accountability.models import AuditReport, Incident, IncidentNotice, VerificationJob
+from accountability.models import AdviceNote, AuditReport, Incident, IncidentNotice, VerificationJob
+from accountability.rights.models import RightsRequest
+from accountability.schedule import DEFAULTS, RetentionDefault
 from ikc_share import permissions as core
-from ikc_share.models import Membership, Organisation
+from ikc_share import selectors as core_selectors
+from ikc_share.choices import MembershipRole
 
-MAX_ID = 2**63 - 1
+if TYPE_CHECKING:
+    from ikc_share.models import Membership, Organisation
 
-
-def _id(pk: int) -> int:
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-    return pk
+# URL ids are bounded by the <id:...> converter (ikc_share/http.py) before a view runs.
 
 
 def _membership(user, organisation: Organisation) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(user=user, organisation=organisation, is_active=True).first()
+    return core_selectors.memberships().filter(user=user, organisation=organisation, is_active=True).first()
 
 
 def can_audit(user, organisation: Organisation) -> bool:
@@ -51,7 +53,7 @@ def can_manage(user, organisation: Organisation) -> bool:
 
 def is_privacy_officer(user, organisation: Organisation) -> bool:
     m = _membership(user, organisation)
-    return bool(m and m.role == Membership.Role.PRIVACY_OFFICER)
+    return bool(m and m.role == MembershipRole.PRIVACY_OFFICER)
 
 
 def can_handle(user, organisation: Organisation) -> bool:
@@ -59,7 +61,7 @@ def can_handle(user, organisation: Organisation) -> bool:
     if can_manage(user, organisation):
         return True
     m = _membership(user, organisation)
-    return bool(m and m.is_privacy_contact and m.role == Membership.Role.STAFF)
+    return bool(m and m.is_privacy_contact and m.role == MembershipRole.STAFF)
 
 
 def can_see_requests(user, organisation: Organisation) -> bool:
@@ -81,42 +83,42 @@ def advise_and_handle(user, organisation: Organisation) -> tuple[bool, bool]:
     if not user.is_authenticated:
         return False, False
     m = _membership(user, organisation)
-    advise = bool(m and m.role == Membership.Role.PRIVACY_OFFICER)
+    advise = bool(m and m.role == MembershipRole.PRIVACY_OFFICER)
     handle = core.MANAGE in core.org_perms(user, organisation.pk) or bool(
-        m and m.is_privacy_contact and m.role == Membership.Role.STAFF
+        m and m.is_privacy_contact and m.role == MembershipRole.STAFF
     )
     return advise, handle
 
 
 def get_organisation(user, pk: int, *, need: str = core.READ) -> Organisation:
-    return core.get_organisation(user, _id(pk), need=need)
+    return core.get_organisation(user, pk, need=need)
 
 
 def auditor_organisation(user, pk: int) -> Organisation:
     """Dashboard, audit browser, register, retention: director and privacy officer."""
-    return core.get_organisation(user, _id(pk), need=core.AUDIT)
+    return core.get_organisation(user, pk, need=core.AUDIT)
 
 
 def manager_organisation(user, pk: int) -> Organisation:
-    return core.get_organisation(user, _id(pk), need=core.MANAGE)
+    return core.get_organisation(user, pk, need=core.MANAGE)
 
 
 def incidents_organisation(user, pk: int) -> Organisation:
-    organisation = core.get_organisation(user, _id(pk))
+    organisation = core.get_organisation(user, pk)
     if not can_see_requests(user, organisation):
         raise PermissionDenied
     return organisation
 
 
 def handler_organisation(user, pk: int) -> Organisation:
-    organisation = core.get_organisation(user, _id(pk))
+    organisation = core.get_organisation(user, pk)
     if not can_handle(user, organisation):
         raise PermissionDenied
     return organisation
 
 
 def advice_organisation(user, pk: int) -> Organisation:
-    organisation = core.get_organisation(user, _id(pk))
+    organisation = core.get_organisation(user, pk)
     if not may_advise(user, organisation):
         raise PermissionDenied
     return organisation
@@ -126,7 +128,7 @@ def get_incident(user, pk: int, *, need: str = "read") -> Incident:
     """Read: auditors and handlers of the incident's organisation. "handle": handlers only."""
     incident = (
         Incident.objects.select_related("organisation", "recorded_by")
-        .filter(pk=_id(pk), organisation__in=core.organisations_for(user, core.READ))
+        .filter(pk=pk, organisation__in=core.organisations_for(user, core.READ))
         .first()
     )
     if incident is None:
@@ -145,7 +147,7 @@ def get_incident_notice(user, pk: int) -> IncidentNotice:
         raise Http404
     notice = (
         IncidentNotice.objects.select_related("incident__organisation", "organisation")
-        .filter(pk=_id(pk), recipient=user, organisation__in=core.organisations_for(user, core.AUDIT))
+        .filter(pk=pk, recipient=user, organisation__in=core.organisations_for(user, core.AUDIT))
         .first()
     )
     if notice is None:
@@ -153,23 +155,12 @@ def get_incident_notice(user, pk: int) -> IncidentNotice:
     return notice
 
 
-def get_report(user, pk: int) -> AuditReport:
-    report = (
-        AuditReport.objects.select_related("organisation")
-        .filter(pk=_id(pk), organisation__in=core.organisations_for(user, core.READ))
-        .first()
-    )
-    if report is None:
-        raise Http404
-    if not can_audit(user, report.organisation):
-        raise PermissionDenied
-    return report
-
-
-def get_verification(user, pk: int) -> VerificationJob:
+def _get_audit_job(model, user, pk: int):
+    """A report or verification job of one of the user's organisations (404 otherwise);
+    403 unless the user audits that organisation."""
     job = (
-        VerificationJob.objects.select_related("organisation")
-        .filter(pk=_id(pk), organisation__in=core.organisations_for(user, core.READ))
+        model.objects.select_related("organisation")
+        .filter(pk=pk, organisation__in=core.organisations_for(user, core.READ))
         .first()
     )
     if job is None:
@@ -177,3 +168,55 @@ def get_verification(user, pk: int) -> VerificationJob:
     if not can_audit(user, job.organisation):
         raise PermissionDenied
     return job
+
+
+def get_report(user, pk: int) -> AuditReport:
+    return _get_audit_job(AuditReport, user, pk)
+
+
+def get_verification(user, pk: int) -> VerificationJob:
+    return _get_audit_job(VerificationJob, user, pk)
+
+
+def get_downloadable_report(user, pk: int) -> AuditReport:
+    """The report (as get_report), 404 while its PDF is not ready."""
+    report = get_report(user, pk)
+    if report.status != report.Status.DONE or not report.file:
+        raise Http404
+    return report
+
+
+def require_export_filter(form) -> None:
+    """A hand-made export URL with a bad filter: nothing to export (404)."""
+    if form.is_bound and not form.is_valid():
+        raise Http404
+
+
+def require_register_format(fmt: str) -> str:
+    """The register exports as CSV or PDF; any other suffix names no page (404)."""
+    if fmt not in ("csv", "pdf"):
+        raise Http404
+    return fmt
+
+
+def editable_retention(kind: str) -> RetentionDefault:
+    """The default of a retention kind the director may change; 404 for any other kind."""
+    default = DEFAULTS.get(kind)
+    if default is None or not default.editable:
+        raise Http404
+    return default
+
+
+def require_advice_subject(organisation: Organisation, subject: str, subject_id: int | None) -> None:
+    """Advice on an incident or a rights request names one of the organisation's own (404
+    otherwise: nothing of another organisation leaks)."""
+    if (
+        subject == AdviceNote.Subject.INCIDENT
+        and not Incident.objects.filter(pk=subject_id or 0, organisation=organisation).exists()
+    ):
+        raise Http404
+    if (
+        subject == AdviceNote.Subject.RIGHTS_REQUEST
+        and not RightsRequest.objects.filter(pk=subject_id or 0, organisation=organisation).exists()
+    ):
+        raise Http404

@@ -8,6 +8,7 @@ measures is the organisation's own text (RegisterText, edited by the director).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -15,8 +16,14 @@ from django.utils.translation import gettext_noop
 
 from accountability.models import RegisterText, RetentionRule
 from accountability.schedule import Kind, Retention, schedule_for
-from agreements.models import AgreementVersion, LegalBasis
-from ikc_share.models import Organisation
+from agreements import selectors as agreement_selectors
+from agreements.choices import AgreementVersionStatus
+from agreements.rules import bases
+from ikc_share.choices import OrganisationKind
+
+if TYPE_CHECKING:
+    from agreements.models import AgreementVersion
+    from ikc_share.models import Organisation
 
 DEFAULT_SECURITY = gettext_noop(
     "Toegang alleen met een persoonlijk account en tweestapsverificatie voor medewerkers; rechten per rol en locatie "
@@ -77,7 +84,7 @@ def build(*, organisation: Organisation) -> Register:
     schedule = schedule_for(list(RetentionRule.objects.filter(organisation=organisation)))
     text = RegisterText.objects.filter(organisation=organisation).first()
     security = text.security_measures if text else _(DEFAULT_SECURITY)
-    is_school = organisation.kind == Organisation.Kind.SCHOOL
+    is_school = organisation.kind == OrganisationKind.SCHOOL
     entries = [
         RegisterEntry(
             key="records",
@@ -152,9 +159,9 @@ def build(*, organisation: Organisation) -> Register:
         ),
     ]
     versions = (
-        AgreementVersion.objects.filter(status=AgreementVersion.Status.ACTIVE)
+        agreement_selectors.versions_with_parties()
+        .filter(status=AgreementVersionStatus.ACTIVE)
         .filter(Q(agreement__sending_organisation=organisation) | Q(agreement__receiving_organisation=organisation))
-        .select_related("agreement__sending_organisation", "agreement__receiving_organisation")
         .prefetch_related("items__category", "receiving_roles")
         .order_by("agreement__title")
     )
@@ -176,8 +183,7 @@ def build(*, organisation: Organisation) -> Register:
                     else _("Ontvangen: %(title)s") % {"title": agreement.title}
                 ),
                 purpose=f"{v.get_purpose_display()}. {v.purpose_explanation}",
-                subjects=[_("kinderen")]
-                + ([_("ouders en verzorgers (toestemming)")] if v.legal_basis == LegalBasis.CONSENT else []),
+                subjects=[_("kinderen")] + ([_("ouders en verzorgers (toestemming)")] if bases.asks_consent(v) else []),
                 categories=[i.category.name for i in items],
                 special=[i.category.name for i in items if i.category.is_special],
                 recipients=(

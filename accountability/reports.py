@@ -14,6 +14,7 @@ import csv
 import datetime
 import hashlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Value, When
@@ -22,10 +23,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accountability import register as register_module
-from accountability import selectors, sentences
-from accountability.selectors import AuditQuery
+from accountability import sentences
+from accountability.audit_browser import AuditQuery, audit_events
 from agreements.letters.render import ASSET_BASE, html_to_pdf
-from ikc_share.models import Organisation
+
+if TYPE_CHECKING:
+    from ikc_share.models import Organisation
 
 CSV_HEADER = [
     "id", "seq", "at", "actor_id", "actor", "action", "target_type", "target_id", "payload", "prev_hash", "hash",
@@ -52,7 +55,7 @@ def _formula_safe(field: str) -> Case:
 def audit_csv_values(*, organisation: Organisation, query: AuditQuery):
     """The filtered events as the CSV's columns, oldest first, the actor's name joined in SQL."""
     return (
-        selectors.audit_events(organisation=organisation, query=query)
+        audit_events(organisation=organisation, query=query)
         .annotate(actor_full=Concat("actor__first_name", Value(" "), "actor__last_name", output_field=CharField()))
         .annotate(actor_name=_formula_safe("actor_full"))
         .order_by("id")
@@ -127,10 +130,7 @@ def _pg_copy(values) -> Iterator[bytes]:
 
 def report_summary(*, organisation: Organisation, query: AuditQuery) -> list[dict]:
     counts = (
-        selectors.audit_events(organisation=organisation, query=query)
-        .values("action")
-        .annotate(n=Count("id"))
-        .order_by("action")
+        audit_events(organisation=organisation, query=query).values("action").annotate(n=Count("id")).order_by("action")
     )
     rows = []
     for r in counts:

@@ -1,37 +1,22 @@
 """Audit events in words: "Sanne de Boer gaf toestemming voor Doorgaande lijn v2 (kind:
-Noah J.)".
-
-The payload holds ids and codes only, so names are looked up when the events are shown,
-in bulk for a whole page (a fixed number of queries, whatever the page holds) and only
-within the organisation whose chain is shown: a child, guardian or agreement of another
-organisation is shown by its number. A person who has since been anonymised shows as
-such; the chain itself never changes.
-
-Two audiences:
-- staff (the privacy officer, the director): actors by name;
-- a parent (the access export, art. 15): staff by their function title and organisation,
-  never by name; the parent themself as "u"; another parent as "een andere ouder of
-  verzorger" (art. 15(4)).
+Noah J.)". The names come from audit_names.py (looked up in bulk, per audience: staff see
+actors by name, a parent sees staff by function title, themself as "u").
 """
 
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
 
-from accountability.anonymise import ANONYMISED
-from agreements.models import Agreement, AgreementVersion
-from ikc_share.models import AuditEvent, Child, Guardian, Membership, Organisation
+from accountability.audit_names import Names, int_or_none, names_for, payload_of
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from ikc_share.models import AuditEvent, Organisation
 
 # Event types the filter offers, grouped. The group value is a prefix ("consent"); an action
 # is matched exactly. Unknown actions still show (with a generic sentence).
@@ -92,179 +77,9 @@ def actions_in_group(group: str) -> list[str]:
     return list(_actions_by_group().get(group, ()))
 
 
-# --- Looking names up ---------------------------------------------------------------------------
-
-
-@dataclass
-class Names:
-    """Names for the ids on one page of events (built by `names_for`)."""
-
-    organisation: Organisation
-    audience: str = "staff"  # staff | parent
-    users: dict[int, Any] = field(default_factory=dict)
-    children: dict[int, Child] = field(default_factory=dict)
-    guardians: dict[int, Guardian] = field(default_factory=dict)
-    versions: dict[int, str] = field(default_factory=dict)
-    agreements: dict[int, str] = field(default_factory=dict)
-    roles: dict[int, str] = field(default_factory=dict)  # user id -> "Leerkracht groep 1-2 (Schoolbestuur X)"
-    me: int | None = None  # the parent's own user id (parent audience)
-    my_guardians: set[int] = field(default_factory=set)
-
-    def actor(self, user_id: int | None) -> str:
-        if user_id is None:
-            return _("Het systeem")
-        if self.audience == "parent":
-            if user_id == self.me:
-                return _("U")
-            if user_id in self.roles:
-                return self.roles[user_id]
-            return _("Een andere ouder of verzorger")
-        user = self.users.get(user_id)
-        if user is None:
-            return _("Gebruiker %(id)s") % {"id": user_id}
-        return user.get_full_name() or user.get_username()
-
-    def person(self, user_id: int | None) -> str:
-        """A user named in the payload (a member, an invited person)."""
-        return "–" if user_id is None else self.actor(user_id)
-
-    def child(self, child_id: int | None) -> str:
-        if child_id is None:
-            return "–"
-        child = self.children.get(child_id)
-        if child is None:
-            return _("kind %(id)s") % {"id": child_id}
-        if child.first_name == ANONYMISED:
-            return _("geanonimiseerd kind %(id)s") % {"id": child_id}
-        return child.short_name
-
-    def guardian(self, guardian_id: int | None) -> str:
-        if guardian_id is None:
-            return "–"
-        if self.audience == "parent":
-            return _("u") if guardian_id in self.my_guardians else _("een andere ouder of verzorger")
-        guardian = self.guardians.get(guardian_id)
-        if guardian is None:
-            return _("ouder %(id)s") % {"id": guardian_id}
-        if guardian.first_name == ANONYMISED:
-            return _("geanonimiseerde ouder %(id)s") % {"id": guardian_id}
-        return guardian.full_name
-
-    def version(self, version_id: int | None) -> str:
-        if version_id is None:
-            return "–"
-        return self.versions.get(version_id) or _("afspraakversie %(id)s") % {"id": version_id}
-
-    def agreement(self, agreement_id: int | None) -> str:
-        if agreement_id is None:
-            return "–"
-        return self.agreements.get(agreement_id) or _("afspraak %(id)s") % {"id": agreement_id}
-
-
-def payload_of(event: AuditEvent) -> dict[str, Any]:
-    cached = getattr(event, "_parsed_payload", None)
-    if cached is None:
-        try:
-            cached = json.loads(event.payload or "{}")
-        except ValueError:
-            cached = {}
-        if not isinstance(cached, dict):
-            cached = {}
-        event._parsed_payload = cached
-    return cached
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def names_for(
-    events: Iterable[AuditEvent],
-    *,
-    organisation: Organisation,
-    audience: str = "staff",
-    me: int | None = None,
-) -> Names:
-    """Look up every name the events need: at most six queries, whatever their number."""
-    events = list(events)
-    names = Names(organisation=organisation, audience=audience, me=me)
-    user_ids: set[int] = set()
-    child_ids: set[int] = set()
-    guardian_ids: set[int] = set()
-    version_ids: set[int] = set()
-    agreement_ids: set[int] = set()
-    for e in events:
-        payload = payload_of(e)
-        if e.actor_id:
-            user_ids.add(e.actor_id)
-        if (uid := _int(payload.get("user"))) is not None:
-            user_ids.add(uid)
-        if e.child_ref is not None:
-            child_ids.add(e.child_ref)
-        if e.guardian_ref is not None:
-            guardian_ids.add(e.guardian_ref)
-        if e.version_ref is not None:
-            version_ids.add(e.version_ref)
-        if e.agreement_ref is not None:
-            agreement_ids.add(e.agreement_ref)
-    if audience == "staff" and user_ids:
-        names.users = {
-            u.pk: u for u in User.objects.filter(pk__in=user_ids).only("pk", "first_name", "last_name", "username")
-        }
-    if audience == "parent" and user_ids:
-        memberships = (
-            Membership.objects.filter(user_id__in=user_ids, organisation__ikc_id=organisation.ikc_id)
-            .select_related("function_title", "organisation")
-            .order_by("-organisation_id")
-        )
-        for m in memberships:
-            if m.organisation_id == organisation.pk or m.user_id not in names.roles:
-                title = m.function_title.name if m.function_title else m.get_role_display()
-                names.roles[m.user_id] = f"{title} ({m.organisation.name})"
-        if me is not None:
-            names.my_guardians = set(Guardian.objects.filter(user_id=me).values_list("pk", flat=True))
-    if child_ids:
-        names.children = {
-            c.pk: c
-            for c in Child.objects.filter(pk__in=child_ids, organisation=organisation).only(
-                "pk", "first_name", "last_name", "organisation_id"
-            )
-        }
-    if guardian_ids and audience == "staff":
-        names.guardians = {
-            g.pk: g
-            for g in Guardian.objects.filter(pk__in=guardian_ids, organisation=organisation).only(
-                "pk", "first_name", "name_prefix", "last_name"
-            )
-        }
-    if version_ids:
-        for v in (
-            AgreementVersion.objects.filter(pk__in=version_ids)
-            .select_related("agreement")
-            .only(
-                "pk",
-                "number",
-                "agreement__title",
-                "agreement__sending_organisation_id",
-                "agreement__receiving_organisation_id",
-            )
-        ):
-            if organisation.pk in (v.agreement.sending_organisation_id, v.agreement.receiving_organisation_id):
-                names.versions[v.pk] = f"{v.agreement.title} v{v.number}"
-    if agreement_ids:
-        names.agreements = {
-            a.pk: a.title
-            for a in Agreement.objects.filter(pk__in=agreement_ids).only(
-                "pk", "title", "sending_organisation_id", "receiving_organisation_id"
-            )
-            if organisation.pk in (a.sending_organisation_id, a.receiving_organisation_id)
-        }
-    return names
-
-
 # --- Sentences ----------------------------------------------------------------------------------
 
-Sentence = Callable[[AuditEvent, dict[str, Any], Names], str]
+Sentence = Callable[["AuditEvent", dict[str, Any], Names], str]
 
 
 def _simple(template: str) -> Sentence:
@@ -280,10 +95,15 @@ def _simple(template: str) -> Sentence:
             "agreement": n.agreement(e.agreement_ref),
             "transfer": e.transfer_ref if e.transfer_ref is not None else "–",
             "target": e.target_id or "–",
-            "user": n.person(_int(p.get("user"))),
+            "user": n.person(int_or_none(p.get("user"))),
         }
 
     return render
+
+
+def _recorded_by_staff(p: dict[str, Any]) -> bool:
+    """A choice on paper or by phone, recorded by staff for the guardian named."""
+    return p.get("channel") in ("paper", "staff")
 
 
 def _consent_decided(e: AuditEvent, p: dict[str, Any], n: Names) -> str:
@@ -299,7 +119,7 @@ def _consent_decided(e: AuditEvent, p: dict[str, Any], n: Names) -> str:
         "version": n.version(e.version_ref),
         "child": n.child(e.child_ref),
     }
-    if p.get("channel") in ("paper", "staff"):
+    if _recorded_by_staff(p):
         values["guardian"] = n.guardian(e.guardian_ref)
         return _("%(actor)s legde vast: %(guardian)s %(verb)s %(version)s (kind: %(child)s)") % values
     return _("%(actor)s %(verb)s %(version)s (kind: %(child)s)") % values
@@ -307,7 +127,7 @@ def _consent_decided(e: AuditEvent, p: dict[str, Any], n: Names) -> str:
 
 def _consent_withdrawn(e: AuditEvent, p: dict[str, Any], n: Names) -> str:
     values = {"actor": n.actor(e.actor_id), "version": n.version(e.version_ref), "child": n.child(e.child_ref)}
-    if p.get("channel") in ("paper", "staff"):
+    if _recorded_by_staff(p):
         values["guardian"] = n.guardian(e.guardian_ref)
         return (
             _("%(actor)s legde vast dat %(guardian)s de toestemming introk voor %(version)s (kind: %(child)s)") % values
@@ -362,7 +182,7 @@ def _rights(template: str) -> Sentence:
             "status": STATUS_WORDS.get(p.get("status"), p.get("status") or ""),
             "child": n.child(e.child_ref),
             "months": p.get("extension_months", ""),
-            "assignee": n.person(_int(p.get("assignee"))),
+            "assignee": n.person(int_or_none(p.get("assignee"))),
         }
 
     return render
@@ -490,7 +310,7 @@ SENTENCES: dict[str, Sentence] = {
     "auth.otp_enrolled": _auth(N_("%(actor)s stelde tweestapsverificatie in")),
     "auth.otp_verified": _auth(N_("%(actor)s bevestigde de tweede stap")),
     "auth.otp_failed": _auth(N_("%(actor)s gaf een verkeerde code voor de tweede stap")),
-    # Rights requests (consent/rights_services.py)
+    # Rights requests (accountability/rights/services.py)
     "rights_request.submitted": _rights(N_("%(actor)s diende een verzoek om %(kind)s in (kind: %(child)s)")),
     "rights_request.recorded": _rights(N_("%(actor)s legde een verzoek om %(kind)s vast (kind: %(child)s)")),
     "rights_request.status_changed": _rights(N_("%(actor)s zette verzoek %(id)s op ‘%(status)s’")),
@@ -524,15 +344,20 @@ SENTENCES: dict[str, Sentence] = {
 }
 
 
+def _generic(event: AuditEvent, names: Names) -> str:
+    """The sentence of an unknown action, or of a payload its sentence cannot read."""
+    return _("%(actor)s: %(action)s") % {"actor": names.actor(event.actor_id), "action": event.action}
+
+
 def sentence(event: AuditEvent, names: Names) -> str:
     payload = payload_of(event)
     render = SENTENCES.get(event.action)
     if render is None:
-        return _("%(actor)s: %(action)s") % {"actor": names.actor(event.actor_id), "action": event.action}
+        return _generic(event, names)
     try:
         return render(event, payload, names)
     except (KeyError, TypeError, ValueError):
-        return _("%(actor)s: %(action)s") % {"actor": names.actor(event.actor_id), "action": event.action}
+        return _generic(event, names)
 
 
 def describe(events: Iterable[AuditEvent], *, organisation: Organisation, audience: str = "staff", me=None) -> list:

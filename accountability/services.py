@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,8 +30,12 @@ from accountability.models import (
     VerificationJob,
 )
 from accountability.schedule import DEFAULTS
+from ikc_share import selectors as core_selectors
 from ikc_share.audit import audit_record
-from ikc_share.models import Child, Membership, Organisation
+from ikc_share.choices import MembershipRole
+
+if TYPE_CHECKING:
+    from ikc_share.models import Child, Organisation
 
 MAX_REPORT_DAYS = 366
 INCIDENT_FIELDS = [
@@ -79,7 +84,7 @@ def _stamp_flags(incident: Incident, now: datetime.datetime) -> None:
 
 
 def _other_organisations(organisation: Organisation) -> list[Organisation]:
-    return list(Organisation.objects.filter(ikc_id=organisation.ikc_id).exclude(pk=organisation.pk).order_by("pk"))
+    return list(core_selectors.other_organisations_in_ikc(organisation=organisation))
 
 
 def _share(incident: Incident, actor) -> int:
@@ -87,11 +92,15 @@ def _share(incident: Incident, actor) -> int:
     of the IKC. Each person is told once per incident."""
     created = 0
     for other in _other_organisations(incident.organisation):
-        recipients = Membership.objects.filter(
-            organisation=other,
-            is_active=True,
-            role__in=[Membership.Role.DIRECTOR, Membership.Role.PRIVACY_OFFICER],
-        ).values_list("user_id", flat=True)
+        recipients = (
+            core_selectors.memberships()
+            .filter(
+                organisation=other,
+                is_active=True,
+                role__in=[MembershipRole.DIRECTOR, MembershipRole.PRIVACY_OFFICER],
+            )
+            .values_list("user_id", flat=True)
+        )
         for user_id in recipients:
             _notice, made = IncidentNotice.objects.get_or_create(
                 incident=incident, recipient_id=user_id, defaults={"organisation": other}
@@ -123,7 +132,7 @@ def incident_record(
     children = _check_children(organisation, children)
     _check_discovered(discovered_at)
     # Numbered per organisation; the organisation row is locked so two recorders queue.
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    core_selectors.organisations().select_for_update().filter(pk=organisation.pk).first()
     number = (Incident.objects.filter(organisation=organisation).aggregate(n=Max("number"))["n"] or 0) + 1
     now = timezone.now()
     incident = Incident(

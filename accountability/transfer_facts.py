@@ -12,14 +12,18 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 
-from agreements.models import LegalBasis
-from ikc_share.models import Child, Organisation
+from agreements.rules import bases
+from transfers import selectors as transfer_selectors
 from transfers import services as transfer_services
-from transfers.models import ReceivedTransfer, Transfer, TransferAccess
+from transfers.choices import ReceivedTransferRemoval
+
+if TYPE_CHECKING:
+    from ikc_share.models import Child, Organisation
+    from transfers.models import ReceivedTransfer, Transfer
 
 SENT_STATES = ("sent", "recorded", "erased")
 
@@ -37,7 +41,8 @@ def monthly_by_agreement(*, organisation: Organisation, since: datetime.datetime
     agreement. Two aggregate queries."""
     rows: dict[int, MonthRow] = {}
     sent = (
-        Transfer.objects.filter(sending_organisation=organisation, state__in=SENT_STATES)
+        transfer_selectors.transfers()
+        .filter(sending_organisation=organisation, state__in=SENT_STATES)
         .filter(Q(shared_at__gte=since) | Q(shared_at__isnull=True, created_at__gte=since))
         .values("version__agreement_id", "version__agreement__title")
         .annotate(n=Count("pk"))
@@ -48,7 +53,8 @@ def monthly_by_agreement(*, organisation: Organisation, since: datetime.datetime
         )
         row.sent = r["n"]
     received = (
-        ReceivedTransfer.objects.filter(organisation=organisation, received_at__gte=since)
+        transfer_selectors.received_transfers()
+        .filter(organisation=organisation, received_at__gte=since)
         .values("transfer__version__agreement_id", "transfer__version__agreement__title")
         .annotate(n=Count("pk"))
     )
@@ -90,9 +96,24 @@ def _openings(received_ids: list[int]) -> dict[int, list[Opening]]:
     out: dict[int, list[Opening]] = defaultdict(list)
     if not received_ids:
         return out
-    for a in TransferAccess.objects.filter(received_id__in=received_ids).select_related("organisation").order_by("at"):
+    for a in (
+        transfer_selectors.transfer_accesses()
+        .filter(received_id__in=received_ids)
+        .select_related("organisation")
+        .order_by("at")
+    ):
         out[a.received_id].append(Opening(at=a.at, role=a.function_title or "—", organisation=a.organisation.name))
     return out
+
+
+def _version_facts(version) -> dict[str, Any]:
+    """The agreement version's facts a child's transfer row shows."""
+    return {
+        "agreement": version.agreement.title,
+        "version": version.number,
+        "purpose": version.get_purpose_display(),
+        "legal_basis": version.get_legal_basis_display(),
+    }
 
 
 def for_child(*, child: Child) -> list[ChildTransfer]:
@@ -101,17 +122,21 @@ def for_child(*, child: Child) -> list[ChildTransfer]:
     holds: a sent transfer keeps only its hash once sent (the content then lives in the
     receiver's copy, the receiver's own record)."""
     sent = list(
-        Transfer.objects.filter(child=child, sending_organisation_id=child.organisation_id)
+        transfer_selectors.transfers()
+        .filter(child=child, sending_organisation_id=child.organisation_id)
         .select_related("version__agreement", "receiving_organisation")
         .order_by("created_at", "pk")
     )
     received = list(
-        ReceivedTransfer.objects.filter(child=child, organisation_id=child.organisation_id)
+        transfer_selectors.received_transfers()
+        .filter(child=child, organisation_id=child.organisation_id)
         .select_related("transfer__version__agreement", "transfer__sending_organisation")
         .order_by("received_at", "pk")
     )
     sent_copies = dict(
-        ReceivedTransfer.objects.filter(transfer__in=[t.pk for t in sent]).values_list("transfer_id", "pk")
+        transfer_selectors.received_transfers()
+        .filter(transfer__in=[t.pk for t in sent])
+        .values_list("transfer_id", "pk")
     )
     openings = _openings(list(sent_copies.values()) + [r.pk for r in received])
     rows: list[ChildTransfer] = []
@@ -121,10 +146,7 @@ def for_child(*, child: Child) -> list[ChildTransfer]:
             ChildTransfer(
                 id=t.pk,
                 direction="sent",
-                agreement=v.agreement.title,
-                version=v.number,
-                purpose=v.get_purpose_display(),
-                legal_basis=v.get_legal_basis_display(),
+                **_version_facts(v),
                 other_organisation=t.receiving_organisation.name,
                 categories=list(t.category_codes),
                 state=t.get_state_display(),
@@ -143,10 +165,7 @@ def for_child(*, child: Child) -> list[ChildTransfer]:
             ChildTransfer(
                 id=r.transfer_id,
                 direction="received",
-                agreement=v.agreement.title,
-                version=v.number,
-                purpose=v.get_purpose_display(),
-                legal_basis=v.get_legal_basis_display(),
+                **_version_facts(v),
                 other_organisation=r.transfer.sending_organisation.name,
                 categories=list(r.category_codes),
                 state=r.get_removal_display() if r.removed_at else "",
@@ -166,15 +185,19 @@ def for_child(*, child: Child) -> list[ChildTransfer]:
 
 
 def received_due(*, organisation: Organisation, today: datetime.date) -> int:
-    return ReceivedTransfer.objects.filter(
-        organisation=organisation, removed_at__isnull=True, retention_until__lt=today
-    ).count()
+    return (
+        transfer_selectors.received_transfers()
+        .filter(organisation=organisation, removed_at__isnull=True, retention_until__lt=today)
+        .count()
+    )
 
 
 def received_removed(*, organisation: Organisation, since: datetime.datetime) -> int:
-    return ReceivedTransfer.objects.filter(
-        organisation=organisation, removed_at__gte=since, removal=ReceivedTransfer.Removal.RETENTION
-    ).count()
+    return (
+        transfer_selectors.received_transfers()
+        .filter(organisation=organisation, removed_at__gte=since, removal=ReceivedTransferRemoval.RETENTION)
+        .count()
+    )
 
 
 @dataclass
@@ -189,14 +212,15 @@ def sent_for_erasure(*, child: Child) -> list[ErasableTransfer]:
     (a) the copy can be erased on request; under a legal duty (c) or a public task (e) the
     receiver keeps it (art. 17(3)(b)); under the other bases the director weighs it."""
     transfers = (
-        Transfer.objects.filter(child=child, sending_organisation_id=child.organisation_id, state="sent")
+        transfer_selectors.transfers()
+        .filter(child=child, sending_organisation_id=child.organisation_id, state="sent")
         .select_related("version__agreement", "receiving_organisation")
         .order_by("shared_at", "pk")
     )
     return [
         ErasableTransfer(
             transfer=t,
-            erasable=t.version.legal_basis not in (LegalBasis.LEGAL_DUTY, LegalBasis.PUBLIC_TASK),
+            erasable=bases.allows_erasure_of_received(t.version),
             basis=t.version.legal_basis,
         )
         for t in transfers
@@ -209,7 +233,8 @@ def erase_sent(*, transfer: Transfer, actor) -> None:
 
 def received_for_child(*, child: Child) -> list[ReceivedTransfer]:
     return list(
-        ReceivedTransfer.objects.filter(child=child, organisation_id=child.organisation_id, removed_at__isnull=True)
+        transfer_selectors.received_transfers()
+        .filter(child=child, organisation_id=child.organisation_id, removed_at__isnull=True)
         .select_related("transfer__version__agreement")
         .order_by("received_at")
     )

@@ -15,7 +15,7 @@ class _SuperuserOnly:
         return request.user.is_active and request.user.is_superuser
 
 
-class _ReadOnly(_SuperuserOnly):
+class _NoEdits:
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -24,6 +24,10 @@ class _ReadOnly(_SuperuserOnly):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnly(_NoEdits, _SuperuserOnly):
+    pass
 
 
 @admin.register(DataCategory)
@@ -41,18 +45,9 @@ class DataCategoryAdmin(_SuperuserOnly, admin.ModelAdmin):
         return request.user.is_active and request.user.is_superuser
 
 
-class AgreementItemInline(admin.TabularInline):
+class AgreementItemInline(_NoEdits, admin.TabularInline):
     model = AgreementItem
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Agreement)

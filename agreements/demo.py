@@ -15,12 +15,17 @@ not by the worker, so the demo has them at once; making them again returns the s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 
 from agreements import rules, services
-from agreements.letters import render as letters
+from agreements.letters.content import LANGUAGES
+from agreements.letters.storage import letter_generic_ensure
 from agreements.models import Agreement, AgreementVersion, Art9Condition, DataCategory, LegalBasis, Purpose
-from ikc_share.models import FunctionTitle, Location, Organisation
+
+if TYPE_CHECKING:
+    from ikc_share.models import FunctionTitle, Location, Organisation
 
 
 def _items(pairs: list[tuple[str, str]]) -> list[rules.ItemSpec]:
@@ -29,7 +34,7 @@ def _items(pairs: list[tuple[str, str]]) -> list[rules.ItemSpec]:
 
 
 def _roles(organisation: Organisation, names: list[str]) -> list[FunctionTitle]:
-    return [FunctionTitle.objects.get_or_create(organisation=organisation, name=name)[0] for name in names]
+    return [organisation.function_titles.get_or_create(name=name)[0] for name in names]
 
 
 def _activate(*, spec: rules.VersionSpec, title: str, directors: dict) -> None:
@@ -221,7 +226,7 @@ def seed(ctx) -> None:
         services.agreement_create(actor=director_childcare, spec=spec, title=title)
 
     for version in AgreementVersion.objects.filter(agreement__ikc=ctx.ikc, status=AgreementVersion.Status.ACTIVE):
-        for language in letters.LANGUAGES:
-            letters.letter_generic_ensure(
+        for language in LANGUAGES:
+            letter_generic_ensure(
                 version=version, language=language, actor=directors[version.agreement.sending_organisation_id]
             )

@@ -1,4 +1,4 @@
-"""Forms validate shape only; the rules (agreements/rules.py) and the services decide.
+"""Forms validate shape only; the rules (agreements/rules/) and the services decide.
 
 Drafting is a two-step form without JavaScript: first the direction (which other
 organisation, who sends), carried in the query string; then the agreement itself, whose
@@ -6,6 +6,8 @@ receiving roles and locations come from the RECEIVING organisation's own catalog
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -16,7 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements import rules
 from agreements.models import AgreementVersion, Art9Condition, DataCategory, GuardianPolicy, LegalBasis, Purpose
-from ikc_share.models import FunctionTitle, Location, Organisation
+from ikc_share import http
+from ikc_share import selectors as core_selectors
+
+if TYPE_CHECKING:
+    from ikc_share.models import Organisation
 
 METHOD_CHOICES = [  # e-mail is never offered
     (rules.METHOD_IN_APP, _("Delen in de app (veilig, met vastlegging wie het opent)")),
@@ -26,9 +32,6 @@ METHOD_CHOICES = [  # e-mail is never offered
 YES_NO = [("1", _("Ja, per categorie")), ("0", _("Nee, alleen voor de afspraak als geheel"))]
 
 
-MAX_PK = 2**63 - 1
-
-
 def _pk_values(values, field) -> None:
     """Refuse primary keys that cannot exist before they reach the database (a huge
     number would overflow the driver: a 500 instead of a clear message)."""
@@ -36,7 +39,7 @@ def _pk_values(values, field) -> None:
         if isinstance(value, Model):
             continue
         text = str(value).strip()
-        if text and (not text.isdigit() or int(text) > MAX_PK):
+        if text and not http.is_id(text):
             raise forms.ValidationError(
                 field.error_messages.get("invalid_choice", field.error_messages.get("invalid_pk_value")),
                 code="invalid_choice",
@@ -73,7 +76,7 @@ class DirectionForm(forms.Form):
 
     counterpart = SafeModelChoiceField(
         label=_("Andere organisatie"),
-        queryset=Organisation.objects.none(),
+        queryset=None,  # the organisation's IKC, set in __init__
         empty_label=None,
         widget=forms.RadioSelect,
     )
@@ -82,8 +85,8 @@ class DirectionForm(forms.Form):
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["counterpart"].queryset = Organisation.objects.filter(ikc=organisation.ikc).exclude(
-            pk=organisation.pk
+        self.fields["counterpart"].queryset = core_selectors.organisations_in_ikc(
+            ikc_id=organisation.ikc_id, exclude_id=organisation.pk
         )
         self.fields["direction"].choices = [
             (self.SEND, _("%(org)s verzendt, de andere organisatie ontvangt") % {"org": organisation.name}),
@@ -145,14 +148,14 @@ class VersionForm(forms.Form):
     )
     receiving_roles = SafeModelMultipleChoiceField(
         label=_("Functies die de gegevens mogen inzien"),
-        queryset=FunctionTitle.objects.none(),
+        queryset=None,  # the receiver's, set in __init__
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Uit de functielijst van de ontvangende organisatie."),
     )
     receiving_locations = SafeModelMultipleChoiceField(
         label=_("Locaties van de ontvangende organisatie"),
-        queryset=Location.objects.none(),
+        queryset=None,  # the receiver's, set in __init__
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_(
@@ -214,8 +217,8 @@ class VersionForm(forms.Form):
     def __init__(self, *args, receiver: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.receiver = receiver
-        self.fields["receiving_roles"].queryset = FunctionTitle.objects.filter(organisation=receiver)
-        self.fields["receiving_locations"].queryset = Location.objects.filter(organisation=receiver)
+        self.fields["receiving_roles"].queryset = core_selectors.function_titles_of(organisation_id=receiver.pk)
+        self.fields["receiving_locations"].queryset = core_selectors.locations_of(organisation_id=receiver.pk)
         if not self.is_bound and not self.initial:  # a new agreement: sensible defaults
             self.initial.update(
                 {

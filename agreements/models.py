@@ -1,7 +1,7 @@
 """Exchange agreements between two controllers of one IKC, their versions, approvals,
 the data-category catalogue, and the information letters.
 
-Rules (what is valid, what is allowed) live in agreements/rules.py; state changes in
+Rules (what is valid, what is allowed) live in agreements/rules/; state changes in
 agreements/services.py.
 """
 
@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ikc_share.models import FunctionTitle, Ikc, Location, Organisation
+from agreements.choices import (
+    AgreementVersionStatus,
+    ApprovalDecision,
+    Art9Condition,
+    GuardianPolicy,
+    LegalBasis,
+    Purpose,
+)
 
 
 class DataCategory(models.Model):
@@ -54,44 +61,15 @@ class DataCategory(models.Model):
         return self.description_en if (get_language() or "nl").startswith("en") else self.description_nl
 
 
-class Purpose(models.TextChoices):
-    DEVELOPMENT_LINE = "development_line", _("Doorgaande ontwikkellijn kinderopvang → school")
-    VVE_HANDOVER = "vve_handover", _("Overdracht voor- en vroegschoolse educatie (VVE)")
-    BSO_SCHOOL = "bso_school", _("Afstemming dagelijkse zorg BSO en school")
-
-
-class LegalBasis(models.TextChoices):
-    CONSENT = "a", _("a. Toestemming van de ouders")
-    CONTRACT = "b", _("b. Uitvoering van een overeenkomst")
-    LEGAL_DUTY = "c", _("c. Wettelijke verplichting")
-    VITAL_INTEREST = "d", _("d. Vitaal belang")
-    PUBLIC_TASK = "e", _("e. Taak van algemeen belang")
-    LEGITIMATE_INTEREST = "f", _("f. Gerechtvaardigd belang")
-
-
-class Art9Condition(models.TextChoices):
-    NONE = "", _("Geen (geen bijzondere persoonsgegevens)")
-    EXPLICIT_CONSENT = "a", _("a. Uitdrukkelijke toestemming")
-    VITAL_INTEREST = "c", _("c. Vitaal belang, betrokkene kan geen toestemming geven")
-    SUBSTANTIAL_PUBLIC_INTEREST = "g", _("g. Zwaarwegend algemeen belang, op grond van een wet")
-    HEALTH_CARE = "h", _("h. Gezondheidszorg of sociale zorg, door een beroepsgeheimhouder")
-
-
-class GuardianPolicy(models.TextChoices):
-    ONE_MAY_CONSENT = (
-        "one",
-        _("Eén ouder met gezag mag toestemming geven; een weigering of intrekking door een ouder met gezag blokkeert"),
-    )  # noqa: E501
-    ALL_MUST_CONSENT = "all", _("Alle ouders met gezag moeten toestemming geven")
-
-
 class Agreement(models.Model):
     """One direction of exchange: sending controller → receiving controller."""
 
-    ikc = models.ForeignKey(Ikc, on_delete=models.PROTECT, related_name="agreements")
-    sending_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="agreements_sent")
+    ikc = models.ForeignKey("ikc_share.Ikc", on_delete=models.PROTECT, related_name="agreements")
+    sending_organisation = models.ForeignKey(
+        "ikc_share.Organisation", on_delete=models.PROTECT, related_name="agreements_sent"
+    )
     receiving_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="agreements_received"
+        "ikc_share.Organisation", on_delete=models.PROTECT, related_name="agreements_received"
     )
     title = models.CharField(_("title"), max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -116,12 +94,7 @@ class Agreement(models.Model):
 
 
 class AgreementVersion(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Concept")
-        AWAITING_APPROVAL = "awaiting_approval", _("Wacht op goedkeuring")
-        ACTIVE = "active", _("Actief")
-        SUPERSEDED = "superseded", _("Vervangen door nieuwere versie")
-        ENDED = "ended", _("Beëindigd")
+    Status = AgreementVersionStatus
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
@@ -140,9 +113,9 @@ class AgreementVersion(models.Model):
     balancing_test = models.TextField(_("balancing test (legitimate interest)"), blank=True)
     method_in_app = models.BooleanField(_("share in the app"), default=True)
     method_meeting = models.BooleanField(_("three-way meeting (driegesprek)"), default=False)
-    receiving_roles = models.ManyToManyField(FunctionTitle, related_name="receiving_agreement_versions")
+    receiving_roles = models.ManyToManyField("ikc_share.FunctionTitle", related_name="receiving_agreement_versions")
     receiving_locations = models.ManyToManyField(
-        Location,
+        "ikc_share.Location",
         blank=True,
         related_name="receiving_agreement_versions",
         help_text=_("Locations of the receiving organisation it may be addressed to; none = all."),
@@ -209,12 +182,10 @@ class AgreementItem(models.Model):
 class Approval(models.Model):
     """A director's decision on a version, one per organisation side."""
 
-    class Decision(models.TextChoices):
-        APPROVED = "approved", _("Goedgekeurd")
-        RETURNED = "returned", _("Teruggestuurd")
+    Decision = ApprovalDecision
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="approvals")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("ikc_share.Organisation", on_delete=models.PROTECT, related_name="+")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(max_length=10, choices=Decision.choices)
     comment = models.TextField(blank=True)

@@ -4,27 +4,26 @@ through agreements/permissions.py first; these functions then shape what the pag
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from agreements import permissions, rules
+from agreements.letters.models import Letter, LetterBatch
 from agreements.models import (
     Agreement,
     AgreementItem,
     AgreementVersion,
     Approval,
-    Art9Condition,
     DataCategory,
-    GuardianPolicy,
-    LegalBasis,
-    Purpose,
 )
-from ikc_share.models import Child, Organisation
-from transfers import selectors as transfer_selectors
+from ikc_share import selectors as core_selectors
+
+if TYPE_CHECKING:
+    from ikc_share.models import Child, Organisation
 
 Status = AgreementVersion.Status
 OPEN_STATUSES = (Status.DRAFT, Status.AWAITING_APPROVAL)
@@ -63,7 +62,7 @@ def agreement_rows(*, user, organisation: Organisation) -> list[AgreementRow]:
     """The agreements of this organisation the user may see, with the versions they may see."""
     agreements = (
         permissions.agreements_for(user)
-        .filter(permissions.party_filter(Organisation.objects.filter(pk=organisation.pk)))
+        .filter(permissions.party_filter(core_selectors.organisations().filter(pk=organisation.pk)))
         .select_related("sending_organisation", "receiving_organisation")
         .order_by("ended_at", "title")
     )
@@ -147,6 +146,11 @@ class VersionView:
         return [m for m in self.messages if m.severity == rules.NOTICE]
 
     @property
+    def may_object(self) -> bool:
+        """Parents may object under the version's basis (e or f): the page names the wait."""
+        return rules.bases.allows_objection(self.version)
+
+    @property
     def errors(self) -> list[rules.RuleMessage]:
         return [m for m in self.messages if m.severity == rules.ERROR]
 
@@ -216,186 +220,24 @@ def previous_version(*, version: AgreementVersion, user) -> AgreementVersion | N
     )
 
 
-# --- A readable diff between two versions ----------------------------------------------
-
-
-@dataclass
-class DiffRow:
-    label: str
-    old: str
-    new: str
-    material: bool = False
-    segments: list[tuple[str, str]] = field(default_factory=list)  # ("same"|"add"|"del", text) for long texts
-
-
-@dataclass
-class VersionDiff:
-    old: AgreementVersion
-    new: AgreementVersion
-    rows: list[DiffRow]
-    report: rules.ChangeReport
-
-    @property
-    def is_material(self) -> bool:
-        return self.report.is_material
-
-
-def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    a, b = old.split(), new.split()
-    out: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(("same", " ".join(a[i1:i2])))
-        else:
-            if i2 > i1:
-                out.append(("del", " ".join(a[i1:i2])))
-            if j2 > j1:
-                out.append(("add", " ".join(b[j1:j2])))
-    return out
-
-
-def _yes_no(value: bool) -> str:
-    return _("ja") if value else _("nee")
-
-
-def _display(spec: rules.VersionSpec) -> dict[str, tuple[str, str, bool]]:
-    """field key → (label, text, is_long_text)."""
-
-    def label(choices, value):
-        try:
-            return str(choices(value).label)
-        except ValueError:
-            return value or "–"
-
-    methods = ", ".join(rules.method_label(m) for m in sorted(spec.methods)) or "–"
-    until = formats.date_format(spec.valid_until, "j F Y") if spec.valid_until else _("geen einddatum")
-    return {
-        "purpose": (_("Doel"), label(Purpose, spec.purpose), False),
-        "purpose_explanation": (_("Uitleg voor ouders"), spec.purpose_explanation, True),
-        "legal_basis": (_("Grondslag"), label(LegalBasis, spec.legal_basis), False),
-        "art9_condition": (_("Uitzondering art. 9 lid 2"), label(Art9Condition, spec.art9_condition or ""), False),
-        "statutory_provision": (_("Wettelijke bepaling"), spec.statutory_provision or "–", True),
-        "balancing_test": (_("Belangenafweging"), spec.balancing_test or "–", True),
-        "methods": (_("Manier van overdragen"), methods, False),
-        "receiving_roles": (
-            _("Ontvangende functies"),
-            ", ".join(sorted(r.name for r in spec.receiving_roles)) or "–",
-            False,
-        ),
-        "receiving_locations": (
-            _("Ontvangende locaties"),
-            ", ".join(sorted(loc.name for loc in spec.receiving_locations)) or _("alle locaties"),
-            False,
-        ),
-        "retention_months": (_("Bewaartermijn (maanden)"), str(spec.retention_months), False),
-        "validity": (_("Geldigheid"), f"{formats.date_format(spec.valid_from, 'j F Y')} – {until}", False),
-        "consent_per_category": (_("Toestemming per categorie"), _yes_no(spec.consent_per_category), False),
-        "guardian_policy": (_("Ouders met gezag"), label(GuardianPolicy, spec.guardian_policy), False),
-        "parents_read_first": (
-            _("Ouders lezen eerst mee"),
-            _("ja, %(days)s dagen") % {"days": spec.parents_read_days} if spec.parents_read_first else _("nee"),
-            False,
-        ),
-        "objection_wait_days": (_("Wachttijd bezwaar (dagen)"), str(spec.objection_wait_days), False),
-        "consent_valid_months": (
-            _("Toestemming geldt (maanden)"),
-            str(spec.consent_valid_months) if spec.consent_valid_months else "–",
-            False,
-        ),
-    }
-
-
-# Which change codes (rules.classify_change) make a displayed field material.
-_MATERIAL_CODES = {
-    "purpose": {"purpose"},
-    "legal_basis": {"legal_basis"},
-    "art9_condition": {"art9_condition"},
-    "receiving_roles": {"roles_added"},
-    "retention_months": {"retention"},
-}
-
-
-def version_diff(old: AgreementVersion, new: AgreementVersion) -> VersionDiff:
-    old_spec, new_spec = rules.spec_from_version(old), rules.spec_from_version(new)
-    report = rules.classify_change(old_spec, new_spec)
-    material_codes = {c.code for c in report.changes if c.material}
-    old_display, new_display = _display(old_spec), _display(new_spec)
-    rows: list[DiffRow] = []
-    for key, (label, old_text, is_long) in old_display.items():
-        new_text = new_display[key][1]
-        if old_text == new_text:
-            continue
-        rows.append(
-            DiffRow(
-                label=label,
-                old=old_text,
-                new=new_text,
-                material=bool(_MATERIAL_CODES.get(key, set()) & material_codes),
-                segments=_word_diff(old_text, new_text) if is_long else [],
-            )
-        )
-    old_items = {i.category.pk: i for i in old_spec.items}
-    new_items = {i.category.pk: i for i in new_spec.items}
-    for pk, item in new_items.items():
-        if pk not in old_items:
-            rows.append(
-                DiffRow(
-                    label=_("Gegevens: %(name)s") % {"name": item.category.name},
-                    old="–",
-                    new=item.justification,
-                    material=True,
-                )
-            )
-        elif old_items[pk].justification.strip() != item.justification.strip():
-            rows.append(
-                DiffRow(
-                    label=_("Onderbouwing: %(name)s") % {"name": item.category.name},
-                    old=old_items[pk].justification,
-                    new=item.justification,
-                    segments=_word_diff(old_items[pk].justification, item.justification),
-                )
-            )
-    for pk, item in old_items.items():
-        if pk not in new_items:
-            rows.append(
-                DiffRow(
-                    label=_("Gegevens: %(name)s") % {"name": item.category.name},
-                    old=item.justification,
-                    new=_("geschrapt"),
-                )
-            )
-    return VersionDiff(old=old, new=new, rows=rows, report=report)
-
-
-@dataclass
-class HistoryEntry:
-    version: AgreementVersion
-    decisions: list[Approval]
-    diff: VersionDiff | None
-
-
-def history(*, agreement: Agreement, user) -> list[HistoryEntry]:
-    versions = versions_of(agreement=agreement, user=user)
-    entries = []
-    for index, version in enumerate(versions):
-        older = versions[index + 1] if index + 1 < len(versions) else None
-        entries.append(
-            HistoryEntry(
-                version=version,
-                decisions=decision_history(version),
-                diff=version_diff(older, version) if older is not None else None,
-            )
-        )
-    return entries
-
-
 # --- The child page ---------------------------------------------------------------------
+
+# "May I share?" for the child page's agreements comes from the transfers app (a higher
+# layer): it registers its `version_verdicts(child=, versions=, user=, at=)` in its
+# AppConfig.ready(), as the apps register their child-page sections with the core.
+VersionVerdictsProvider = Callable[..., list]
+_version_verdicts: list[VersionVerdictsProvider] = []
+
+
+def register_version_verdicts(provider: VersionVerdictsProvider) -> None:
+    """Let `child_section` ask `provider` for the verdict of each version (one provider)."""
+    _version_verdicts[:] = [provider]
 
 
 def child_section(*, child: Child, user) -> dict | None:
     """Active agreements under which this child's own organisation shares, for people who
     may see the child, each with its verdict per category ("May I share?": check_transfer
-    for this person, now; transfers/selectors.py)."""
+    for this person, now; the registered provider, transfers/selectors.py)."""
     versions = list(
         permissions.versions_for(user)
         .filter(status=Status.ACTIVE, agreement__sending_organisation=child.organisation_id)
@@ -405,20 +247,23 @@ def child_section(*, child: Child, user) -> dict | None:
     if not versions:
         return None
     today = timezone.localdate()
-    applying = [v for v in versions if transfer_selectors.applies_to(v, child)]
-    verdicts = dict(
-        zip(
-            [v.pk for v in applying],
-            transfer_selectors.version_verdicts(child=child, versions=applying, user=user, at=timezone.now()),
-            strict=True,
+    applying = [v for v in versions if rules.purpose_concerns(v.purpose, child.location.kind)]
+    verdicts = {}
+    for provider in _version_verdicts:
+        verdicts = dict(
+            zip(
+                [v.pk for v in applying],
+                provider(child=child, versions=applying, user=user, at=timezone.now()),
+                strict=True,
+            )
         )
-    )
+    applies = {v.pk for v in applying}
     rows = [
         {
             "version": v,
             "valid_today": v.is_valid_on(today),
-            "needs_vve": v.legal_basis == LegalBasis.LEGAL_DUTY,
-            "applies": v.pk in verdicts,
+            "needs_vve": rules.bases.is_legal_duty(v),
+            "applies": v.pk in applies,
             "verdict": verdicts.get(v.pk),
         }
         for v in versions
@@ -429,10 +274,67 @@ def child_section(*, child: Child, user) -> dict | None:
 # ~~~ SECTION for consent (parallel-edit anchor; remove when merged) ~~~
 
 
+def versions_with_parties() -> QuerySet[AgreementVersion]:
+    """Every agreement version with its agreement and both organisations joined, unordered,
+    for the caller to filter (scoping to what a user may see is the caller's)."""
+    return AgreementVersion.objects.select_related(
+        "agreement__sending_organisation", "agreement__receiving_organisation"
+    )
+
+
+def categories_of_version(*, version: AgreementVersion) -> QuerySet[DataCategory]:
+    """The data categories in the version's items, unordered."""
+    return DataCategory.objects.filter(pk__in=version.items.values("category_id"))
+
+
+def letters_for(*, version: AgreementVersion, child: Child, guardian: object) -> QuerySet[Letter]:
+    """The personal letters made for this guardian about this child under this version."""
+    return Letter.objects.filter(version=version, child=child, guardian=guardian)
+
+
+def versions_sent_active_or_among(*, organisation_id: int, pks: Iterable[int]) -> QuerySet[AgreementVersion]:
+    """The versions sent by the organisation that are active or among `pks`, with both
+    organisations, the items' categories and the receiving roles, by agreement title and
+    number."""
+    qs = AgreementVersion.objects.filter(agreement__sending_organisation_id=organisation_id).filter(
+        pk__in=set(pks)
+    ) | AgreementVersion.objects.filter(
+        agreement__sending_organisation_id=organisation_id, status=AgreementVersion.Status.ACTIVE
+    )
+    return (
+        qs.distinct()
+        .select_related("agreement__sending_organisation", "agreement__receiving_organisation")
+        .prefetch_related("items__category", "receiving_roles")
+        .order_by("agreement__title", "number")
+    )
+
+
+def letter_batch_locked(*, pk: int) -> LetterBatch:
+    """The letter batch with its version and agreement, its row locked (SELECT … FOR UPDATE)
+    until the end of the current transaction."""
+    return LetterBatch.objects.select_for_update().select_related("version__agreement").get(pk=pk)
+
+
 # ~~~ SECTION for transfers (parallel-edit anchor; remove when merged) ~~~
 
 
+def items_with_category() -> QuerySet[AgreementItem]:
+    """Agreement items with their data category joined, unordered (e.g. the queryset of a
+    Prefetch of versions' items)."""
+    return AgreementItem.objects.select_related("category")
+
+
 # ~~~ SECTION for accountability (parallel-edit anchor; remove when merged) ~~~
+
+
+def agreements() -> QuerySet[Agreement]:
+    """Every agreement, unordered, nothing joined: the caller filters (by id, by party)."""
+    return Agreement.objects.all()
+
+
+def agreement_versions() -> QuerySet[AgreementVersion]:
+    """Every agreement version, unordered, nothing joined: the caller filters and joins."""
+    return AgreementVersion.objects.all()
 
 
 # ~~~ SECTION for onboarding (parallel-edit anchor; remove when merged) ~~~

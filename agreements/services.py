@@ -14,17 +14,20 @@ ids and codes only.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements import rules
+from agreements import permissions, rules
 from agreements.letters import services as letters_services
 from agreements.models import Agreement, AgreementItem, AgreementVersion, Approval, Purpose
 from ikc_share.audit import audit_record
-from ikc_share.models import Organisation
-from ikc_share.permissions import MANAGE, has_org_perm
+
+if TYPE_CHECKING:
+    from ikc_share.models import Organisation
 
 Status = AgreementVersion.Status
 OPEN_STATUSES = (Status.DRAFT, Status.AWAITING_APPROVAL)
@@ -46,15 +49,10 @@ def _check_rules(spec: rules.VersionSpec) -> list[rules.RuleMessage]:
     return messages
 
 
-def _require_director(actor, organisation: Organisation) -> None:
-    if actor is None or not has_org_perm(actor, organisation, MANAGE):
-        raise PermissionDenied(_("Alleen een directeur van %(org)s kan dit doen.") % {"org": organisation.name})
-
-
-def _require_party_director(actor, agreement: Agreement) -> None:
-    orgs = (agreement.sending_organisation, agreement.receiving_organisation)
-    if actor is None or not any(has_org_perm(actor, org, MANAGE) for org in orgs):
-        raise PermissionDenied(_("Alleen een directeur van een van beide organisaties kan dit doen."))
+def _locked_version(version: AgreementVersion) -> AgreementVersion:
+    """The version read again with its agreement, its row locked until the end of the
+    transaction (two directors deciding at once queue)."""
+    return AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
 
 
 def _audit(*, agreement: Agreement, actor, action: str, target, payload: dict) -> None:
@@ -128,10 +126,7 @@ def _content_payload(version: AgreementVersion) -> dict:
 def agreement_create(*, actor, spec: rules.VersionSpec, title: str = "") -> AgreementVersion:
     """A director of either party drafts a new agreement; returns its first version (draft)."""
     sender, receiver = spec.sending_organisation, spec.receiving_organisation
-    if actor is None or not (has_org_perm(actor, sender, MANAGE) or has_org_perm(actor, receiver, MANAGE)):
-        raise PermissionDenied(
-            _("U kunt alleen een afspraak opstellen waarbij uw eigen organisatie verzendt of ontvangt, als directeur.")
-        )
+    permissions.require_drafting_director(actor, sender, receiver)
     spec.ikc = spec.ikc or sender.ikc
     _check_rules(spec)
     agreement = Agreement.objects.create(
@@ -159,9 +154,9 @@ def agreement_version_update(
     *, version: AgreementVersion, actor, spec: rules.VersionSpec, title: str | None = None
 ) -> AgreementVersion:
     """Edit a draft. The direction belongs to the agreement and cannot change."""
-    version = AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
+    version = _locked_version(version)
     agreement = version.agreement
-    _require_party_director(actor, agreement)
+    permissions.require_party_director(actor, agreement)
     if version.status != Status.DRAFT:
         raise ValidationError(_("Alleen een concept kan worden bewerkt."))
     if agreement.ended_at is not None:
@@ -184,9 +179,9 @@ def agreement_version_update(
 @transaction.atomic
 def agreement_version_submit(*, version: AgreementVersion, actor) -> AgreementVersion:
     """Offer a draft for approval by both directors. The rules are checked again."""
-    version = AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
+    version = _locked_version(version)
     agreement = version.agreement
-    _require_party_director(actor, agreement)
+    permissions.require_party_director(actor, agreement)
     if version.status != Status.DRAFT:
         raise ValidationError(_("Alleen een concept kan ter goedkeuring worden aangeboden."))
     if agreement.ended_at is not None:
@@ -210,7 +205,7 @@ def agreement_version_submit(*, version: AgreementVersion, actor) -> AgreementVe
 def _decision_side(actor, agreement: Agreement, organisation: Organisation) -> None:
     if organisation.pk not in (agreement.sending_organisation_id, agreement.receiving_organisation_id):
         raise ValidationError(_("%(org)s is geen partij bij deze afspraak.") % {"org": organisation.name})
-    _require_director(actor, organisation)
+    permissions.require_director(actor, organisation)
 
 
 @transaction.atomic
@@ -219,7 +214,7 @@ def agreement_version_approve(
 ) -> AgreementVersion:
     """One side's director approves. When both sides approved this version in the
     current round it becomes active and the previously active version is superseded."""
-    version = AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
+    version = _locked_version(version)
     agreement = version.agreement
     _decision_side(actor, agreement, organisation)
     if version.status != Status.AWAITING_APPROVAL:
@@ -276,7 +271,7 @@ def agreement_version_return(
     *, version: AgreementVersion, actor, organisation: Organisation, comment: str
 ) -> AgreementVersion:
     """One side's director sends the version back to draft with a comment."""
-    version = AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
+    version = _locked_version(version)
     agreement = version.agreement
     _decision_side(actor, agreement, organisation)
     if version.status != Status.AWAITING_APPROVAL:
@@ -309,7 +304,7 @@ def agreement_amend(*, agreement: Agreement, actor) -> AgreementVersion:
     """Start a new version (a draft) as a copy of the active one. The active version
     stays in force until both directors approved the new one."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    _require_party_director(actor, agreement)
+    permissions.require_party_director(actor, agreement)
     if agreement.ended_at is not None:
         raise ValidationError(_("Deze afspraak is beëindigd."))
     active = agreement.versions.filter(status=Status.ACTIVE).first()
@@ -337,7 +332,7 @@ def agreement_amend(*, agreement: Agreement, actor) -> AgreementVersion:
 def agreement_end(*, agreement: Agreement, actor, reason: str) -> Agreement:
     """End the agreement: the active version (and any open draft) ends now."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    _require_party_director(actor, agreement)
+    permissions.require_party_director(actor, agreement)
     if agreement.ended_at is not None:
         raise ValidationError(_("Deze afspraak is al beëindigd."))
     if not reason.strip():

@@ -2,7 +2,7 @@
 
 A failed render is retried; when the retries are used up it is reported (an audit
 event, and for a batch the FAILED status with a message on its page). A letter is
-never half-stored: see agreements.letters.render._store."""
+never half-stored: see agreements.letters.storage._store and personal._store_personal."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import logging
 from celery import shared_task
 from django.core.exceptions import ValidationError
 
-from agreements.letters import render as letters
+from agreements.letters import batches, storage
 
 logger = logging.getLogger(__name__)
 
@@ -25,13 +25,13 @@ BATCH_FAILED_MESSAGE = (
 def letter_generate(self, version_id: int, language: str, actor_id: int | None = None) -> int | None:
     """Render and store the generic letter of a version in one language (once)."""
     try:
-        return letters.letter_generic_generate(version_id=version_id, language=language, actor_id=actor_id).pk
+        return storage.letter_generic_generate(version_id=version_id, language=language, actor_id=actor_id).pk
     except ValidationError as exc:  # a rule (e.g. the version is no longer active): no retry
         logger.warning("letter for version %s (%s) not made: %s", version_id, language, "; ".join(exc.messages))
         return None
     except Exception as exc:
         if self.request.retries >= self.max_retries:
-            letters.letter_generation_failed(
+            storage.letter_generation_failed(
                 version_id=version_id, language=language, error=type(exc).__name__, actor_id=actor_id
             )
             raise
@@ -42,12 +42,12 @@ def letter_generate(self, version_id: int, language: str, actor_id: int | None =
 def letter_batch_run(self, batch_id: int) -> int:
     """Make every personalised letter of a batch and zip them."""
     try:
-        return letters.letter_batch_run(batch_id=batch_id).pk
+        return batches.letter_batch_run(batch_id=batch_id).pk
     except ValidationError as exc:
-        letters.letter_batch_fail(batch_id=batch_id, error=" ".join(exc.messages))
+        batches.letter_batch_fail(batch_id=batch_id, error=" ".join(exc.messages))
         return batch_id
     except Exception as exc:
         if self.request.retries >= self.max_retries:
-            letters.letter_batch_fail(batch_id=batch_id, error=BATCH_FAILED_MESSAGE % type(exc).__name__)
+            batches.letter_batch_fail(batch_id=batch_id, error=BATCH_FAILED_MESSAGE % type(exc).__name__)
             raise
         raise self.retry(exc=exc)

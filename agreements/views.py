@@ -4,9 +4,11 @@ message."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -15,7 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agreements import permissions, selectors, services
+from agreements import history, permissions, selectors, services
+from agreements.choices import AgreementVersionStatus
 from agreements.forms import (
     DecisionForm,
     DirectionForm,
@@ -26,8 +29,11 @@ from agreements.forms import (
     version_initial,
     version_spec,
 )
-from agreements.models import AgreementVersion
-from ikc_share import permissions as core_permissions
+from ikc_share import http
+
+if TYPE_CHECKING:
+    from agreements.models import AgreementVersion
+    from ikc_share.models import Organisation
 
 LETTERS_PANEL = "agreements/letters/_version_panel.html"  # provided by the letters work, when present
 
@@ -38,11 +44,6 @@ def _optional_template(name: str) -> str | None:
     except TemplateDoesNotExist:
         return None
     return name
-
-
-def _service_error(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _attach_rule_errors(form: VersionForm, exc: services.AgreementRuleError) -> list[str]:
@@ -74,7 +75,7 @@ def agreement_list(request: HttpRequest, org_pk: int) -> HttpResponse:
         {
             "organisation": organisation,
             "rows": selectors.agreement_rows(user=request.user, organisation=organisation),
-            "can_draft": core_permissions.has_org_perm(request.user, organisation, core_permissions.MANAGE),
+            "can_draft": permissions.can_draft(request.user, organisation),
         },
     )
 
@@ -147,7 +148,7 @@ def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
         "agreements/history.html",
         {
             "agreement": agreement,
-            "entries": selectors.history(agreement=agreement, user=request.user),
+            "entries": history.history(agreement=agreement, user=request.user),
         },
     )
 
@@ -164,7 +165,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": version.agreement,
             "view": selectors.version_view(version=version, user=request.user),
             "version": version,
-            "diff": selectors.version_diff(previous, version) if previous else None,
+            "diff": history.version_diff(previous, version) if previous else None,
             "can_audit": permissions.can_audit(request.user, version.agreement),
             "letters_panel": _optional_template(LETTERS_PANEL),
         },
@@ -177,7 +178,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version = permissions.get_version(request.user, pk)
     agreement = version.agreement
     permissions.require_manage(request.user, agreement)
-    if version.status != AgreementVersion.Status.DRAFT:
+    if version.status != AgreementVersionStatus.DRAFT:
         messages.error(request, _("Alleen een concept kan worden bewerkt."))
         return _detail(agreement)
     categories = selectors.catalogue()
@@ -197,7 +198,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.AgreementRuleError as exc:
             item_errors = _attach_rule_errors(form, exc)
         except ValidationError as exc:
-            _service_error(request, exc)
+            http.errors_to_messages(request, exc)
             return _detail(agreement)
         else:
             messages.success(request, _("Wijzigingen in het concept opgeslagen."))
@@ -227,7 +228,7 @@ def version_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agreement_version_submit(version=version, actor=request.user)
     except ValidationError as exc:
-        _service_error(request, exc)
+        http.errors_to_messages(request, exc)
     else:
         messages.success(
             request,
@@ -239,40 +240,34 @@ def version_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(version)
 
 
-def _decision_side(request: HttpRequest, version: AgreementVersion, form: DecisionForm):
-    """The organisation the user decides for: one of the sides they direct."""
-    sides = permissions.approval_sides(request.user, version.agreement)
-    if not sides:
-        raise PermissionDenied
-    chosen = form.cleaned_data.get("organisation") if form.is_valid() else None
-    if chosen:
-        side = next((org for org in sides if org.pk == chosen), None)
-        if side is None:
-            raise PermissionDenied
-        return side
-    if len(sides) > 1:
-        return None
-    return sides[0]
+def _decision(request: HttpRequest, pk: int) -> tuple[AgreementVersion, Organisation | None, str]:
+    """The version, the side the user decides for (None: they direct both and must choose)
+    and their comment, from a DecisionForm post."""
+    version = permissions.get_version(request.user, pk)
+    form = DecisionForm(request.POST)
+    valid = form.is_valid()
+    side = permissions.decision_side(
+        request.user, version.agreement, form.cleaned_data.get("organisation") if valid else None
+    )
+    if side is None:
+        messages.error(request, _("Kies voor welke organisatie u beslist."))
+    return version, side, form.cleaned_data.get("comment", "") if valid else ""
 
 
 @require_POST
 @login_required
 def version_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    version = permissions.get_version(request.user, pk)
-    form = DecisionForm(request.POST)
-    side = _decision_side(request, version, form)
+    version, side, comment = _decision(request, pk)
     if side is None:
-        messages.error(request, _("Kies voor welke organisatie u beslist."))
         return _detail(version)
-    comment = form.cleaned_data.get("comment", "") if form.is_valid() else ""
     try:
         version = services.agreement_version_approve(
             version=version, actor=request.user, organisation=side, comment=comment
         )
     except ValidationError as exc:
-        _service_error(request, exc)
+        http.errors_to_messages(request, exc)
     else:
-        if version.status == AgreementVersion.Status.ACTIVE:
+        if version.status == AgreementVersionStatus.ACTIVE:
             messages.success(
                 request, _("Goedgekeurd. Beide organisaties hebben nu goedgekeurd: de afspraak is actief.")
             )
@@ -288,17 +283,13 @@ def version_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def version_return(request: HttpRequest, pk: int) -> HttpResponse:
-    version = permissions.get_version(request.user, pk)
-    form = DecisionForm(request.POST)
-    side = _decision_side(request, version, form)
+    version, side, comment = _decision(request, pk)
     if side is None:
-        messages.error(request, _("Kies voor welke organisatie u beslist."))
         return _detail(version)
-    comment = form.cleaned_data.get("comment", "") if form.is_valid() else ""
     try:
         services.agreement_version_return(version=version, actor=request.user, organisation=side, comment=comment)
     except ValidationError as exc:
-        _service_error(request, exc)
+        http.errors_to_messages(request, exc)
     else:
         messages.success(request, _("Teruggestuurd met uw opmerking. De versie is weer een concept."))
     return _detail(version)
@@ -312,7 +303,7 @@ def agreement_amend(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         version = services.agreement_amend(agreement=agreement, actor=request.user)
     except ValidationError as exc:
-        _service_error(request, exc)
+        http.errors_to_messages(request, exc)
         return _detail(agreement)
     messages.success(
         request,
@@ -335,7 +326,7 @@ def agreement_end(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agreement_end(agreement=agreement, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _service_error(request, exc)
+            http.errors_to_messages(request, exc)
         else:
             messages.success(request, _("De afspraak is beëindigd. Er wordt niets meer onder gedeeld."))
         return _detail(agreement)

@@ -9,7 +9,7 @@ Measures, on this machine:
      login for each guardian who has none yet (a first batch), the personal link and QR
      code, the cover's per-letter layer rendered COVER_CHUNK at a time over a background
      rendered once, each letter assembled as the stored generic PDF + an incremental
-     update (agreements/letters_pdf.py), stored with its audit event, progress updates,
+     update (agreements/letters/pdf.py), stored with its audit event, progress updates,
      the ZIP;
   3. the same number of minimal one-page WeasyPrint renders (a fresh HTML().write_pdf()
      of two short paragraphs each, as anyone would write it), as the floor;
@@ -201,25 +201,25 @@ def main() -> None:
         from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
 
-        from agreements.letters import render as letters
+        from agreements.letters import batches, content, links, personal, render, selectors, storage
         from agreements.letters.models import Letter, LetterBatch
 
         version, director = _world(children)
-        version = letters.version_for_letter(version.pk)
+        version = selectors.version_for_letter(version.pk)
         setup = time.perf_counter() - t0
 
         # 1. The generic letter.
-        first_store = _seconds(lambda: letters.letter_generic_ensure(version=version, language="nl", actor=director))
-        generic = letters.generic_letter(version=version, language="nl")
-        context = letters.letter_context(
-            version=version, language="nl", link=letters.letter_link(generic_token=generic.public_token)
+        first_store = _seconds(lambda: storage.letter_generic_ensure(version=version, language="nl", actor=director))
+        generic = selectors.generic_letter(version=version, language="nl")
+        context = content.letter_context(
+            version=version, language="nl", link=links.letter_link(generic_token=generic.public_token)
         )
-        renders = [_seconds(lambda: letters.render_letter(context), "render") for _ in range(args.repeat)]
+        renders = [_seconds(lambda: render.render_letter(context), "render") for _ in range(args.repeat)]
         pages = len(__import__("pypdf").PdfReader(generic.file.path).pages)
 
         # 2. The personalised batch, as the Celery task runs it.
         batch = LetterBatch.objects.create(version=version, language="nl", requested_by=director)
-        batch_time = _seconds(lambda: letters.letter_batch_run(batch_id=batch.pk), "batch")
+        batch_time = _seconds(lambda: batches.letter_batch_run(batch_id=batch.pk), "batch")
         batch.refresh_from_db()
         assert batch.status == "done", batch.error
         zip_size = batch.file.size
@@ -241,8 +241,8 @@ def main() -> None:
             ],
             "shared",
         )
-        personal = Letter.objects.filter(version=version, guardian__isnull=False).first()
-        assert letters.personal_letter_generic(personal) == generic  # the generic letter's bytes, then the cover
+        one = Letter.objects.filter(version=version, guardian__isnull=False).first()
+        assert personal.personal_letter_generic(one) == generic  # the generic letter's bytes, then the cover
 
     mean = statistics.mean(renders)
     cpu_render = CPU["render"] / args.repeat

@@ -7,7 +7,7 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Consent")
 
     def ready(self) -> None:
-        from agreements.letters.render import register_batch_section
+        from agreements.letters.batches import register_batch_section
         from consent.sections import child_section, letter_batch_section
         from ikc_share.selectors import register_child_section
 

@@ -18,26 +18,31 @@ printed (the demo's console would fill up); ask for a fresh link on /portal/logi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core import mail as django_mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from agreements import selectors as agreement_selectors
+from agreements.choices import AgreementVersionStatus
 from agreements.letters.render import html_to_pdf
-from agreements.models import AgreementVersion
 from consent import letters_adapter, mail, services
 from consent.models import ConsentRound, ConsentRoundMail, ParentNotice
-from ikc_share.models import Child, Guardian
+from ikc_share import selectors as core_selectors
+
+if TYPE_CHECKING:
+    from agreements.models import AgreementVersion
+    from ikc_share.models import Child, Guardian
 
 AGREEMENT_TITLE = "Doorgaande ontwikkellijn naar de basisschool"
 
 
 def _version(ctx) -> AgreementVersion | None:
     return (
-        AgreementVersion.objects.filter(
-            agreement__ikc=ctx.ikc, agreement__title=AGREEMENT_TITLE, status=AgreementVersion.Status.ACTIVE
-        )
-        .select_related("agreement__sending_organisation")
+        agreement_selectors.versions_with_parties()
+        .filter(agreement__ikc=ctx.ikc, agreement__title=AGREEMENT_TITLE, status=AgreementVersionStatus.ACTIVE)
         .first()
     )
 
@@ -58,7 +63,9 @@ def seed(ctx) -> None:
     director = ctx.users["directeur.opvang"]
     staff = ctx.users["pm.dagopvang"]
     childcare = ctx.childcare
-    children = list(Child.objects.filter(organisation=childcare, left_on__isnull=True).order_by("external_id"))
+    children = list(
+        core_selectors.children_of(organisation=childcare).filter(left_on__isnull=True).order_by("external_id")
+    )
     round_ = services.consent_round_start(version=version, actor=director, children=children, enqueue=False)
     # Send now, into a local outbox (the demo console would otherwise print ~30 e-mails).
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):

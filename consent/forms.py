@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import AgreementVersion, DataCategory
+from agreements import selectors as agreement_selectors
 from consent.models import ConsentDecision, ParentNotice
-from ikc_share.models import Guardian, Location
+from ikc_share import selectors as core_selectors
+from ikc_share.forms import IdChoiceField, IdMultipleChoiceField
+
+if TYPE_CHECKING:
+    from agreements.models import AgreementVersion, DataCategory
+    from ikc_share.models import Guardian
 
 YES, NO = "yes", "no"
 
@@ -83,10 +89,10 @@ class DecisionForm(forms.Form):
         return out
 
 
-def _guardian_field(guardians: list[Guardian]) -> forms.ModelChoiceField:
-    field = forms.ModelChoiceField(
+def _guardian_field(guardians: list[Guardian]) -> IdChoiceField:
+    field = IdChoiceField(
         label=_("Welke ouder"),
-        queryset=Guardian.objects.filter(pk__in=[g.pk for g in guardians]),
+        queryset=core_selectors.guardians(ids=[g.pk for g in guardians]),
         empty_label=None if len(guardians) == 1 else "—",
     )
     field.label_from_instance = lambda g: g.full_name
@@ -100,7 +106,7 @@ def _not_in_future(day: datetime.date) -> datetime.date:
 
 
 class PaperDecisionForm(forms.Form):
-    guardian = forms.ModelChoiceField(queryset=Guardian.objects.none())
+    guardian = IdChoiceField(queryset=None)  # set in __init__
     state = forms.ChoiceField(
         label=_("Wat staat er op het formulier?"),
         widget=forms.RadioSelect,
@@ -112,9 +118,9 @@ class PaperDecisionForm(forms.Form):
     explicit = forms.BooleanField(
         label=_("Ook het vakje voor bijzondere gegevens (gezondheid) is aangekruist"), required=False
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = IdMultipleChoiceField(
         label=_("Alleen voor deze onderdelen (leeg: de hele afspraak)"),
-        queryset=DataCategory.objects.none(),
+        queryset=None,  # set in __init__
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -125,7 +131,7 @@ class PaperDecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["guardian"] = _guardian_field(guardians)
         if version.consent_per_category:
-            self.fields["categories"].queryset = DataCategory.objects.filter(pk__in=version.items.values("category_id"))
+            self.fields["categories"].queryset = agreement_selectors.categories_of_version(version=version)
         else:
             del self.fields["categories"]
 
@@ -134,7 +140,7 @@ class PaperDecisionForm(forms.Form):
 
 
 class StaffWithdrawForm(forms.Form):
-    guardian = forms.ModelChoiceField(queryset=Guardian.objects.none())
+    guardian = IdChoiceField(queryset=None)  # set in __init__
     told_via = forms.ChoiceField(
         label=_("Hoe heeft de ouder het gezegd?"),
         widget=forms.RadioSelect,
@@ -150,7 +156,7 @@ class StaffWithdrawForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    guardian = forms.ModelChoiceField(queryset=Guardian.objects.none())
+    guardian = IdChoiceField(queryset=None)  # set in __init__
     how = forms.ChoiceField(
         label=_("Hoe is de ouder geïnformeerd?"),
         widget=forms.RadioSelect,
@@ -171,9 +177,7 @@ class NoticeForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    location = forms.ModelChoiceField(
-        label=_("Locatie"), queryset=Location.objects.none(), required=False, empty_label=_("Alle locaties")
-    )
+    location = IdChoiceField(label=_("Locatie"), queryset=None, required=False, empty_label=_("Alle locaties"))
     group_name = forms.ChoiceField(label=_("Groep"), required=False)
 
     def __init__(self, *args, locations, groups: list[str], **kwargs):

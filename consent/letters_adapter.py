@@ -1,19 +1,23 @@
-"""The consent app's one door to the information letters (agreements/letters.py, the
+"""The consent app's one door to the information letters (agreements/letters/, the
 letters issue). Decisions and notices reference a stored `Letter` and its SHA-256, so the
 exact text a parent was shown stays provable."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 
-from agreements.letters import render as letters
-from agreements.letters.models import Letter
-from agreements.models import AgreementVersion
-from ikc_share.models import Child, Guardian
+from agreements.letters import content, links, selectors, storage
 
-LANGUAGES = letters.LANGUAGES
-PAPER_LINK_SCOPE = letters.PAPER_LINK_SCOPE
-paper_link_max_age = letters.paper_link_max_age
+if TYPE_CHECKING:
+    from agreements.letters.models import Letter
+    from agreements.models import AgreementVersion
+    from ikc_share.models import Child, Guardian
+
+LANGUAGES = content.LANGUAGES
+PAPER_LINK_SCOPE = links.PAPER_LINK_SCOPE
+paper_link_max_age = links.paper_link_max_age
 
 
 def letter_language(language: str | None) -> str:
@@ -23,12 +27,12 @@ def letter_language(language: str | None) -> str:
 
 def generic_letter(*, version: AgreementVersion, language: str, actor=None) -> Letter:
     """The stored generic letter of an active version (rendered and stored once)."""
-    return letters.letter_generic_ensure(version=version, language=letter_language(language), actor=actor)
+    return storage.letter_generic_ensure(version=version, language=letter_language(language), actor=actor)
 
 
 def stored_letter(*, version: AgreementVersion, language: str) -> Letter | None:
     """The generic letter if it was stored already (never renders)."""
-    return letters.generic_letter(version=version, language=letter_language(language))
+    return selectors.generic_letter(version=version, language=letter_language(language))
 
 
 def letter_for_guardian(*, version: AgreementVersion, child: Child, guardian: Guardian, actor=None) -> Letter:
@@ -37,20 +41,20 @@ def letter_for_guardian(*, version: AgreementVersion, child: Child, guardian: Gu
     generic letter in their language."""
     language = letter_language(guardian.language)
     personal = sorted(
-        Letter.objects.filter(version=version, child=child, guardian=guardian),
+        selectors.personal_letters(version=version, child=child, guardian=guardian),
         key=lambda letter: (letter.language == language, letter.generated_at, letter.pk),
     )
     return personal[-1] if personal else generic_letter(version=version, language=language, actor=actor)
 
 
 def batch_letters(batch) -> list[Letter]:
-    """The personal letters in a finished paper batch (agreements.letters.render.batch_letters)."""
-    return letters.batch_letters(batch)
+    """The personal letters in a finished paper batch (agreements.letters.selectors.batch_letters)."""
+    return selectors.batch_letters(batch)
 
 
 def letter_body(letter: Letter) -> str:
     """The letter's HTML exactly as stored next to its PDF (our own escaped template output)."""
-    return letters.letter_stored_body(letter)
+    return selectors.letter_stored_body(letter)
 
 
 def check_letter(*, letter: Letter, version: AgreementVersion) -> None:
@@ -59,4 +63,4 @@ def check_letter(*, letter: Letter, version: AgreementVersion) -> None:
 
 
 def download_name(letter: Letter) -> str:
-    return letters.letter_download_name(letter)
+    return selectors.letter_download_name(letter)

@@ -6,24 +6,29 @@ language, as text and HTML (ikc_share.mail.send_templated)."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from sesame.utils import get_token
 
-from agreements.models import AgreementVersion, LegalBasis
+from agreements import selectors as agreement_selectors
+from agreements.choices import AgreementVersionStatus
+from agreements.rules import bases
 from consent import letters_adapter, selectors
 from consent.models import ConsentDecision, ConsentExpiryReminder, ConsentRound, ConsentRoundMail, ParentNotice
+from ikc_share import selectors as core_selectors
 from ikc_share.audit import audit_record
+from ikc_share.logins import guardian_login_ensure
 from ikc_share.mail import send_templated
-from ikc_share.models import Guardian
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from agreements.models import AgreementVersion
+    from ikc_share.models import Guardian
 
 
 def consent_round_send(*, round_id: int) -> int:
@@ -42,21 +47,6 @@ def consent_round_send(*, round_id: int) -> int:
     if not round_.mails.filter(channel=ConsentRoundMail.Channel.EMAIL, status=ConsentRoundMail.Status.PENDING).exists():
         ConsentRound.objects.filter(pk=round_.pk, finished_at__isnull=True).update(finished_at=timezone.now())
     return sent
-
-
-def _ensure_login(guardian: Guardian) -> object:
-    """The parent's login (User): the linked one, or one found or made by e-mail address."""
-    if guardian.user_id:
-        return guardian.user
-    email = guardian.email.strip().lower()
-    user = User.objects.filter(email__iexact=email).order_by("pk").first()
-    if user is None:
-        user = User(username=email, email=email, first_name=guardian.first_name, last_name=guardian.last_name)
-        user.set_unusable_password()
-        user.save()
-    Guardian.objects.filter(pk=guardian.pk).update(user=user)
-    guardian.user = user
-    return user
 
 
 def magic_link(*, user, next_url: str, language: str = "nl") -> str:
@@ -83,7 +73,7 @@ def consent_round_mail_send(*, mail_id: int) -> bool:
         version = round_.version
         kids = list(mail.children.order_by("first_name"))
         letter = letters_adapter.generic_letter(version=version, language=mail.language, actor=round_.started_by)
-        user = _ensure_login(guardian)
+        user = guardian_login_ensure(guardian=guardian, reason="consent_mail")
         if len(kids) == 1:
             target = reverse("consent:portal-decide", kwargs={"child_pk": kids[0].pk, "version_pk": version.pk})
         else:
@@ -151,14 +141,14 @@ def login_link_send(*, email: str) -> int:
     """Send a fresh portal link to every login known by this address as a guardian's.
     Returns how many were sent (the page never tells)."""
     email = email.strip().lower()
-    guardians = list(Guardian.objects.filter(email__iexact=email).select_related("organisation", "user"))
+    guardians = list(core_selectors.guardians(email=email).select_related("organisation", "user"))
     if not guardians:
         return 0
     sent = 0
     users: dict[int, tuple[object, Guardian]] = {}
     for g in guardians:
         with transaction.atomic():
-            user = _ensure_login(g)
+            user = guardian_login_ensure(guardian=g, reason="login_link")
         users.setdefault(user.pk, (user, g))
     for user, guardian in users.values():
         language = letters_adapter.letter_language(guardian.language)
@@ -189,9 +179,9 @@ def consent_expiry_reminders_send(*, at: datetime.datetime | None = None, days_b
     (active consent versions with consent_valid_months). Returns how many were sent."""
     at = at or timezone.now()
     sent = 0
-    versions = AgreementVersion.objects.filter(
-        status=AgreementVersion.Status.ACTIVE, legal_basis=LegalBasis.CONSENT, consent_valid_months__isnull=False
-    ).select_related("agreement__sending_organisation", "agreement__receiving_organisation")
+    versions = agreement_selectors.versions_with_parties().filter(
+        status=AgreementVersionStatus.ACTIVE, legal_basis__in=bases.consent_bases(), consent_valid_months__isnull=False
+    )
     for version in versions:
         covering = [v.pk for v in selectors.covering_versions(version)]
         rows = (
@@ -221,7 +211,7 @@ def _expiry_reminder_send(*, decision: ConsentDecision, version: AgreementVersio
             return False
         guardian, child = decision.guardian, decision.child
         language = letters_adapter.letter_language(guardian.language)
-        user = _ensure_login(guardian)
+        user = guardian_login_ensure(guardian=guardian, reason="consent_mail")
         target = reverse("consent:portal-decide", kwargs={"child_pk": child.pk, "version_pk": version.pk})
         send_templated(
             to=[guardian.email],

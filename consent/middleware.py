@@ -9,15 +9,11 @@ letter pages stay open.
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from ikc_share.http import MAGIC_LINK, MAGIC_LINK_SESSION_KEY, is_magic_link_session  # noqa: F401
-
-# The portal, its assets, the language switch, logging out, and the public letter pages
-# (anyone holding a letter's unguessable link may read it; the portal links its PDF).
-PORTAL_PREFIXES = ("/portal/", "/static/", "/i18n/", "/account/logout/", "/agreements/letters/")
+from consent import permissions as perms
+from ikc_share.http import MAGIC_LINK, is_magic_link_session
 
 
 class MagicLinkPortalOnlyMiddleware:
@@ -29,8 +25,7 @@ class MagicLinkPortalOnlyMiddleware:
         if user is not None and user.is_authenticated and is_magic_link_session(request):
             request.ikc_login_method = MAGIC_LINK
             path = request.path_info
-            if not path.startswith(PORTAL_PREFIXES):
-                if path == "/":
-                    return redirect(reverse("consent:portal-home"))
-                raise Http404("A session started from an e-mail link reaches the parent portal only.")
+            if path == "/":
+                return redirect(reverse("consent:portal-home"))
+            perms.require_portal_page(path)
         return self.get_response(request)

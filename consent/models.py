@@ -3,7 +3,7 @@
 - `ConsentDecision` rows are IMMUTABLE: never updated or deleted (on PostgreSQL a trigger
   refuses UPDATE and DELETE, see migration 0002). The current state is derived from the
   latest row per child, guardian, agreement version and category, in
-  agreements/rules_consent.py, reading through consent/selectors.py.
+  agreements/rules/consent.py, reading through consent/selectors.py.
 - `ParentNotice` records that and how a guardian was informed of an agreement version,
   with the SHA-256 of the letter; informing is required for every legal basis. Also
   immutable.
@@ -14,7 +14,7 @@
 
 The per-child lock: services that change what may be shared about a child (withdrawal,
 objections; the transfers issue when it shares) lock the child's own row
-(`Child.objects.select_for_update()`, helper `consent.services.child_lock`) as their first
+(`Child.objects.select_for_update()`, the core's `ikc_share.services.child_lock`) as their first
 step, so a withdrawal and a transfer for the same child queue instead of crossing.
 """
 
@@ -24,26 +24,32 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from agreements.letters.models import Letter
-from agreements.models import AgreementVersion, DataCategory, GuardianPolicy
-from ikc_share.models import Child, Guardian, Location, Organisation
+from agreements.choices import GuardianPolicy
+from consent.choices import (
+    ConsentDecisionChannel,
+    ConsentDecisionState,
+    ConsentDecisionToldVia,
+    ConsentRoundKind,
+    ConsentRoundMailChannel,
+    ConsentRoundMailStatus,
+    ObjectionStatus,
+    ParentNoticeHow,
+)
 
 
 class ConsentRound(models.Model):
     """Staff ask (or remind, or inform) the guardians of an organisation's children about
     one agreement version. The scope is the whole organisation or one location/group."""
 
-    class Kind(models.TextChoices):
-        REQUEST = "request", _("Verzoek om toestemming")
-        REMINDER = "reminder", _("Herinnering")
-        INFORM = "inform", _("Informeren (geen toestemming nodig)")
+    Kind = ConsentRoundKind
 
-    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="consent_rounds")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="consent_rounds")
+    version = models.ForeignKey("agreements.AgreementVersion", on_delete=models.PROTECT, related_name="consent_rounds")
+    organisation = models.ForeignKey("ikc_share.Organisation", on_delete=models.PROTECT, related_name="consent_rounds")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REQUEST)
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    location = models.ForeignKey(
+        "ikc_share.Location", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     group_name = models.CharField(max_length=60, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(default=timezone.now)
@@ -63,18 +69,13 @@ class ConsentRoundMail(models.Model):
     """What one guardian gets in one round: an e-mail (claimed → sent once) or, without an
     e-mail address, a personalised paper letter that staff hand over."""
 
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("E-mail")
-        PAPER = "paper", _("Papieren brief")
+    Channel = ConsentRoundMailChannel
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Nog te versturen")
-        SENT = "sent", _("Verstuurd")
-        HANDED_OVER = "handed_over", _("Op papier overhandigd")
+    Status = ConsentRoundMailStatus
 
     round = models.ForeignKey(ConsentRound, on_delete=models.CASCADE, related_name="mails")
-    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="+")
-    children = models.ManyToManyField(Child, related_name="+")
+    guardian = models.ForeignKey("ikc_share.Guardian", on_delete=models.PROTECT, related_name="+")
+    children = models.ManyToManyField("ikc_share.Child", related_name="+")
     channel = models.CharField(max_length=5, choices=Channel.choices)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     language = models.CharField(max_length=2, default="nl")
@@ -94,26 +95,19 @@ class ConsentRoundMail(models.Model):
 class ConsentDecision(models.Model):
     """One decision of one guardian, as it was recorded. IMMUTABLE (see module doc)."""
 
-    class State(models.TextChoices):
-        GIVEN = "given", _("Toestemming gegeven")
-        REFUSED = "refused", _("Geweigerd")
-        WITHDRAWN = "withdrawn", _("Ingetrokken")
+    State = ConsentDecisionState
 
-    class Channel(models.TextChoices):
-        PORTAL = "portal", _("Online, door de ouder")
-        PAPER = "paper", _("Op papier (formulier)")
-        STAFF = "staff", _("Mondeling of telefonisch, vastgelegd door een medewerker")
+    Channel = ConsentDecisionChannel
 
-    class ToldVia(models.TextChoices):
-        NONE = "", "—"
-        IN_PERSON = "in_person", _("Persoonlijk")
-        PHONE = "phone", _("Telefonisch")
+    ToldVia = ConsentDecisionToldVia
 
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="consent_decisions")
-    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="consent_decisions")
-    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="consent_decisions")
+    child = models.ForeignKey("ikc_share.Child", on_delete=models.PROTECT, related_name="consent_decisions")
+    guardian = models.ForeignKey("ikc_share.Guardian", on_delete=models.PROTECT, related_name="consent_decisions")
+    version = models.ForeignKey(
+        "agreements.AgreementVersion", on_delete=models.PROTECT, related_name="consent_decisions"
+    )
     category = models.ForeignKey(
-        DataCategory,
+        "agreements.DataCategory",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -132,7 +126,7 @@ class ConsentDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     language = models.CharField(max_length=2)
-    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    letter = models.ForeignKey("agreements.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     letter_sha256 = models.CharField(max_length=64, blank=True)
     guardian_policy = models.CharField(max_length=3, choices=GuardianPolicy.choices)
     scan = models.FileField(upload_to="consent-scans/%Y/%m/", blank=True)
@@ -160,17 +154,14 @@ class ConsentDecision(models.Model):
 class ParentNotice(models.Model):
     """That and how a guardian was informed of an agreement version. IMMUTABLE."""
 
-    class How(models.TextChoices):
-        EMAIL = "email", _("E-mail met de brief")
-        PAPER = "paper", _("Papieren brief overhandigd")
-        MEETING = "meeting", _("Driegesprek")
+    How = ParentNoticeHow
 
-    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="parent_notices")
-    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="parent_notices")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="parent_notices")
+    version = models.ForeignKey("agreements.AgreementVersion", on_delete=models.PROTECT, related_name="parent_notices")
+    guardian = models.ForeignKey("ikc_share.Guardian", on_delete=models.PROTECT, related_name="parent_notices")
+    child = models.ForeignKey("ikc_share.Child", on_delete=models.PROTECT, related_name="parent_notices")
     how = models.CharField(max_length=7, choices=How.choices)
     language = models.CharField(max_length=2, default="nl")
-    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    letter = models.ForeignKey("agreements.Letter", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     letter_sha256 = models.CharField(max_length=64, blank=True)
     at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
@@ -193,14 +184,11 @@ class Objection(models.Model):
     transfers for this child under this agreement are blocked (restriction, art. 18(1)(d)).
     The sending organisation's director decides; the reason is shown to the parent."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("In behandeling")
-        UPHELD = "upheld", _("Toegewezen: er wordt niets gedeeld")
-        REJECTED = "rejected", _("Afgewezen")
+    Status = ObjectionStatus
 
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="objections")
-    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="objections")
-    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="objections")
+    child = models.ForeignKey("ikc_share.Child", on_delete=models.PROTECT, related_name="objections")
+    version = models.ForeignKey("agreements.AgreementVersion", on_delete=models.PROTECT, related_name="objections")
+    guardian = models.ForeignKey("ikc_share.Guardian", on_delete=models.PROTECT, related_name="objections")
     explanation = models.TextField(blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)

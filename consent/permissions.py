@@ -11,19 +11,28 @@ nobody learns that a child or agreement exists), then check the change permissio
   decisions, withdrawals and notices needs ACT (director, staff). The privacy officer
   reads and exports (AUDIT) but decides nothing. Objections are decided by the sending
   organisation's director (MANAGE), not the privacy officer.
+- A session started from an e-mail link reaches the portal pages only (`require_portal_page`,
+  asked by consent/middleware.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from agreements.models import AgreementVersion
-from consent.models import ConsentDecision, ConsentRound, Objection
+from agreements import selectors as agreement_selectors
+from agreements.choices import AgreementVersionStatus
+from agreements.rules import bases
+from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection
 from ikc_share import permissions as core
-from ikc_share.models import Child, Guardian, Guardianship, Organisation
+from ikc_share import selectors as core_selectors
+
+if TYPE_CHECKING:
+    from agreements.models import AgreementVersion
+    from ikc_share.models import Child, Guardian, Organisation
 
 READ, ACT, MANAGE, AUDIT = core.READ, core.ACT, core.MANAGE, core.AUDIT
 
@@ -43,7 +52,7 @@ def get_parent_child(user, child_pk: int) -> ParentAccess:
     if not user.is_authenticated:
         raise Http404
     ships = (
-        Guardianship.objects.filter(child_id=child_pk, guardian__user=user)
+        core_selectors.guardianships(children=[child_pk], user=user)
         .select_related("guardian", "child__organisation", "child__location")
         .order_by("-has_parental_authority", "pk")
     )
@@ -57,7 +66,7 @@ def parent_children(user) -> list[ParentAccess]:
     if not user.is_authenticated:
         return []
     ships = (
-        Guardianship.objects.filter(guardian__user=user)
+        core_selectors.guardianships(user=user)
         .select_related("guardian", "child__organisation", "child__location")
         .order_by("child__first_name", "-has_parental_authority", "pk")
     )
@@ -77,17 +86,37 @@ def require_authority(access: ParentAccess) -> None:
 def get_parent_version(access: ParentAccess, version_pk: int) -> AgreementVersion:
     """An ACTIVE version under which the child's organisation sends; 404 otherwise."""
     version = (
-        AgreementVersion.objects.filter(
+        agreement_selectors.versions_with_parties()
+        .filter(
             pk=version_pk,
-            status=AgreementVersion.Status.ACTIVE,
+            status=AgreementVersionStatus.ACTIVE,
             agreement__sending_organisation_id=access.child.organisation_id,
         )
-        .select_related("agreement__sending_organisation", "agreement__receiving_organisation")
         .first()
     )
     if version is None:
         raise Http404
     return version
+
+
+def get_parent_version_for_objection(access: ParentAccess, version_pk: int) -> AgreementVersion:
+    """`get_parent_version`, and 404 unless parents may object under its basis (e or f)."""
+    version = get_parent_version(access, version_pk)
+    if not bases.allows_objection(version):
+        raise Http404
+    return version
+
+
+def require_consent_basis(version: AgreementVersion) -> None:
+    """403 for a decision under a version that asks no consent."""
+    if not bases.asks_consent(version):
+        raise PermissionDenied
+
+
+def _require_need(user, organisation: Organisation, need: str) -> None:
+    """403 when the member (who may read) lacks `need` in the organisation."""
+    if need != READ and not core.has_org_perm(user, organisation, need):
+        raise PermissionDenied
 
 
 # --- Staff ----------------------------------------------------------------------------------------
@@ -98,16 +127,13 @@ def get_sending_version(user, version_pk: int, *, need: str = READ) -> Agreement
     when the member lacks `need`). Consent is asked by the sender, the controller of what
     it sends."""
     version = (
-        AgreementVersion.objects.filter(
-            pk=version_pk, agreement__sending_organisation__in=core.organisations_for(user, READ)
-        )
-        .select_related("agreement__sending_organisation", "agreement__receiving_organisation")
+        agreement_selectors.versions_with_parties()
+        .filter(pk=version_pk, agreement__sending_organisation__in=core.organisations_for(user, READ))
         .first()
     )
     if version is None:
         raise Http404
-    if need != READ and not core.has_org_perm(user, version.agreement.sending_organisation, need):
-        raise PermissionDenied
+    _require_need(user, version.agreement.sending_organisation, need)
     return version
 
 
@@ -116,21 +142,19 @@ def get_staff_child_version(
 ) -> tuple[Child, AgreementVersion]:
     child = core.get_child(user, child_pk)  # 404 unless the user may read this child
     version = (
-        AgreementVersion.objects.filter(pk=version_pk, agreement__sending_organisation_id=child.organisation_id)
-        .select_related("agreement__sending_organisation", "agreement__receiving_organisation")
+        agreement_selectors.versions_with_parties()
+        .filter(pk=version_pk, agreement__sending_organisation_id=child.organisation_id)
         .first()
     )
     if version is None:
         raise Http404
-    if need != READ and not core.has_org_perm(user, child.organisation, need):
-        raise PermissionDenied
+    _require_need(user, child.organisation, need)
     return child, version
 
 
 def get_staff_child(user, child_pk: int, *, need: str = READ) -> Child:
     child = core.get_child(user, child_pk)
-    if need != READ and not core.has_org_perm(user, child.organisation, need):
-        raise PermissionDenied
+    _require_need(user, child.organisation, need)
     return child
 
 
@@ -142,9 +166,16 @@ def get_round(user, pk: int, *, need: str = READ) -> ConsentRound:
     )
     if round_ is None:
         raise Http404
-    if need != READ and not core.has_org_perm(user, round_.organisation, need):
-        raise PermissionDenied
+    _require_need(user, round_.organisation, need)
     return round_
+
+
+def get_round_paper_mail(round_: ConsentRound, mail_pk: int) -> ConsentRoundMail:
+    """A paper request of this round (the round already fetched through `get_round`)."""
+    mail = round_.mails.filter(pk=mail_pk, channel=ConsentRoundMail.Channel.PAPER).select_related("guardian").first()
+    if mail is None:
+        raise Http404
+    return mail
 
 
 def get_objection(user, pk: int, *, need: str = READ) -> Objection:
@@ -155,8 +186,7 @@ def get_objection(user, pk: int, *, need: str = READ) -> Objection:
     )
     if objection is None:
         raise Http404
-    if need != READ and not core.has_org_perm(user, objection.child.organisation, need):
-        raise PermissionDenied
+    _require_need(user, objection.child.organisation, need)
     return objection
 
 
@@ -174,3 +204,30 @@ def organisation_for_overview(user, org_pk: int) -> Organisation:
 
 def may(user, organisation: Organisation, need: str) -> bool:
     return core.has_org_perm(user, organisation, need)
+
+
+RECORD_FORMATS = ("json", "pdf")
+
+
+def require_record_format(fmt: str) -> None:
+    """A consent record exists as JSON and PDF only; any other name is no page (404)."""
+    if fmt not in RECORD_FORMATS:
+        raise Http404
+
+
+def require(allowed: bool) -> None:
+    """403 unless a permission the page already asked (e.g. `may(...)`) was granted."""
+    if not allowed:
+        raise PermissionDenied
+
+
+# The portal, its assets, the language switch, logging out, and the public letter pages
+# (anyone holding a letter's unguessable link may read it; the portal links its PDF).
+PORTAL_PREFIXES = ("/portal/", "/static/", "/i18n/", "/account/logout/", "/agreements/letters/")
+
+
+def require_portal_page(path: str) -> None:
+    """A session started from an e-mail link reaches these pages only (404 elsewhere;
+    consent/middleware.py asks for every request of such a session)."""
+    if not path.startswith(PORTAL_PREFIXES):
+        raise Http404("A session started from an e-mail link reaches the parent portal only.")

@@ -8,18 +8,23 @@ Read-only: built from selectors; the views log the export through a service.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from agreements import selectors as agreement_selectors
+from agreements.choices import AgreementVersionStatus
 from agreements.letters.render import ASSET_BASE, html_to_pdf
-from agreements.models import AgreementVersion, LegalBasis
+from agreements.rules import bases
 from agreements.rules.consent import consent_state_summaries
 from consent.models import ConsentDecision, Objection, ParentNotice
-from ikc_share.models import Child, Organisation
+
+if TYPE_CHECKING:
+    from agreements.models import AgreementVersion
+    from ikc_share.models import Child, Organisation
 
 SCHEMA_VERSION = "ISO/IEC TS 27560:2023"
 CONTEXT = {
@@ -39,14 +44,6 @@ DPV_CHILD_STATE = {
     "no_answer": "dpv:ConsentRequested",
     "conflict": "dpv:ConsentRefused",
     "not_needed": "dpv:ConsentUnknown",
-}
-LEGAL_BASIS = {
-    LegalBasis.CONSENT: "eu-gdpr:A6-1-a",
-    LegalBasis.CONTRACT: "eu-gdpr:A6-1-b",
-    LegalBasis.LEGAL_DUTY: "eu-gdpr:A6-1-c",
-    LegalBasis.VITAL_INTEREST: "eu-gdpr:A6-1-d",
-    LegalBasis.PUBLIC_TASK: "eu-gdpr:A6-1-e",
-    LegalBasis.LEGITIMATE_INTEREST: "eu-gdpr:A6-1-f",
 }
 ART9 = {"a": "eu-gdpr:A9-2-a", "c": "eu-gdpr:A9-2-c", "g": "eu-gdpr:A9-2-g", "h": "eu-gdpr:A9-2-h"}
 WITHDRAWAL_HOW = "one button and one confirmation; or tell a staff member in person or by phone"
@@ -75,17 +72,7 @@ def versions_for_child(child: Child) -> list[AgreementVersion]:
     touched = set(ConsentDecision.objects.filter(child=child).values_list("version_id", flat=True))
     touched |= set(ParentNotice.objects.filter(child=child).values_list("version_id", flat=True))
     touched |= set(Objection.objects.filter(child=child).values_list("version_id", flat=True))
-    qs = AgreementVersion.objects.filter(agreement__sending_organisation_id=child.organisation_id).filter(
-        pk__in=touched
-    ) | AgreementVersion.objects.filter(
-        agreement__sending_organisation_id=child.organisation_id, status=AgreementVersion.Status.ACTIVE
-    )
-    return list(
-        qs.distinct()
-        .select_related("agreement__sending_organisation", "agreement__receiving_organisation")
-        .prefetch_related("items__category", "receiving_roles")
-        .order_by("agreement__title", "number")
-    )
+    return list(agreement_selectors.versions_sent_active_or_among(organisation_id=child.organisation_id, pks=touched))
 
 
 def consent_record(*, child: Child, at: datetime.datetime | None = None) -> dict[str, Any]:
@@ -103,7 +90,7 @@ def consent_record(*, child: Child, at: datetime.datetime | None = None) -> dict
     for version in versions:
         summary = (
             consent_state_summaries(children=[child], version=version, at=at)[child.pk]
-            if (version.status == AgreementVersion.Status.ACTIVE)
+            if version.status == AgreementVersionStatus.ACTIVE
             else None
         )
         agreement = version.agreement
@@ -139,7 +126,7 @@ def consent_record(*, child: Child, at: datetime.datetime | None = None) -> dict
                             "purpose_code": version.purpose,
                             "purpose_description": version.purpose_explanation,
                             "dpv:hasPurpose": "dpv:ServiceProvision",
-                            "lawful_basis": LEGAL_BASIS.get(version.legal_basis),
+                            "lawful_basis": bases.dpv_legal_basis(version),
                             "lawful_basis_label": version.get_legal_basis_display(),
                             "special_category_condition": ART9.get(version.art9_condition),
                             "pii_information": [
@@ -157,9 +144,9 @@ def consent_record(*, child: Child, at: datetime.datetime | None = None) -> dict
                             "recipient_roles": sorted(r.name for r in version.receiving_roles.all()),
                             "retention_period": f"P{version.retention_months}M",
                             "withdrawal_method": (
-                                f"{portal} ({WITHDRAWAL_HOW})" if version.legal_basis == LegalBasis.CONSENT else None
+                                f"{portal} ({WITHDRAWAL_HOW})" if bases.asks_consent(version) else None
                             ),
-                            "objection_method": portal if version.legal_basis in ("e", "f") else None,
+                            "objection_method": portal if bases.allows_objection(version) else None,
                             "guardian_policy": version.guardian_policy,
                             "consent_per_category": version.consent_per_category,
                             "jurisdiction": "NL",

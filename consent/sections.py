@@ -3,15 +3,17 @@ core never imports this app). The child page has already checked access to the c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from agreements.letters.models import LetterBatch
 from agreements.rules.consent import consent_state_summaries_for_pairs
 from consent import letters_adapter, selectors
 from consent.models import ParentNotice
-from ikc_share.models import Child
+
+if TYPE_CHECKING:
+    from agreements.letters.models import LetterBatch
+    from ikc_share.models import Child
 
 
 def child_section(*, child: Child, user) -> dict[str, Any] | None:
@@ -30,7 +32,7 @@ def letter_batch_section(*, batch: LetterBatch, user) -> dict[str, Any] | None:
     """On the paper-batch page (registered in ConsentConfig.ready; the agreements app never
     imports this one): confirm that the letters were handed over or posted, which records
     the guardians as informed. The batch page has already checked access to the batch."""
-    if batch.status != LetterBatch.Status.DONE:
+    if batch.status != batch.Status.DONE:
         return None
     given = letters_adapter.batch_letters(batch)
     recorded = ParentNotice.objects.filter(

@@ -1,4 +1,4 @@
-"""Read queries for consent state. Imports models only, so that agreements/rules_consent.py
+"""Read queries for consent state. Imports models only, so that agreements/rules/consent.py
 (the legal-basis rules) can read consent, notices and objections through here without an
 import cycle. Scoping to what a user may see happens in consent/permissions.py first.
 
@@ -12,12 +12,17 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
-from agreements.models import AgreementItem, AgreementVersion, DataCategory, LegalBasis
+from agreements.models import AgreementItem, AgreementVersion, DataCategory
 from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection, ParentNotice
-from ikc_share.models import Child, Guardian, Guardianship
+from ikc_share import selectors as core_selectors
+from ikc_share.models import Child
+
+if TYPE_CHECKING:
+    from ikc_share.models import Guardian, Guardianship
 
 
 @dataclass(slots=True)
@@ -120,7 +125,8 @@ def consent_facts_for_pairs(
         by_child[cid].append(v)
 
     ships = (
-        Guardianship.objects.filter(child_id__in=child_ids, guardian__organisation_id__in=set(senders.values()))
+        core_selectors.guardianships(children=child_ids)
+        .filter(guardian__organisation_id__in=set(senders.values()))
         .order_by("-has_parental_authority", "pk")
         .values_list(
             "child_id", "guardian_id", "guardian__first_name", "guardian__organisation_id", "has_parental_authority"
@@ -341,7 +347,8 @@ def round_mails(*, round: ConsentRound) -> QuerySet[ConsentRoundMail]:
 def guardian_records_for(*, user, child: Child) -> list[Guardianship]:
     """The signed-in person's guardianships of this child (their own Guardian records)."""
     return list(
-        Guardianship.objects.filter(child=child, guardian__user=user, guardian__organisation_id=child.organisation_id)
+        core_selectors.guardianships(children=[child], user=user)
+        .filter(guardian__organisation_id=child.organisation_id)
         .select_related("guardian")
         .order_by("-has_parental_authority", "pk")
     )
@@ -350,9 +357,8 @@ def guardian_records_for(*, user, child: Child) -> list[Guardianship]:
 def guardians_with_authority(*, child: Child) -> list[Guardian]:
     return [
         s.guardian
-        for s in Guardianship.objects.filter(
-            child=child, has_parental_authority=True, guardian__organisation_id=child.organisation_id
-        )
+        for s in core_selectors.guardianships(children=[child], with_authority=True)
+        .filter(guardian__organisation_id=child.organisation_id)
         .select_related("guardian")
         .order_by("guardian__first_name", "pk")
     ]
@@ -374,10 +380,6 @@ def decisions_by_guardian(decisions: Iterable[DecisionFact]) -> dict[int, list[D
     return out
 
 
-def is_consent_basis(version: AgreementVersion) -> bool:
-    return version.legal_basis == LegalBasis.CONSENT
-
-
 # ~~~ SECTION for agreements (parallel-edit anchor; remove when merged) ~~~
 
 
@@ -385,6 +387,22 @@ def is_consent_basis(version: AgreementVersion) -> bool:
 
 
 # ~~~ SECTION for accountability (parallel-edit anchor; remove when merged) ~~~
+
+
+def consent_decisions() -> QuerySet[ConsentDecision]:
+    """Every consent decision, unordered, nothing joined: the caller filters (by child, by
+    the child's organisation)."""
+    return ConsentDecision.objects.all()
+
+
+def parent_notices() -> QuerySet[ParentNotice]:
+    """Every record of a parent being informed, unordered, nothing joined."""
+    return ParentNotice.objects.all()
+
+
+def objections() -> QuerySet[Objection]:
+    """Every objection (art. 21), unordered, nothing joined."""
+    return Objection.objects.all()
 
 
 # ~~~ SECTION for onboarding (parallel-edit anchor; remove when merged) ~~~

@@ -5,40 +5,47 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from ikc_share import http
 from ikc_share.models import FunctionTitle, Location, Membership, Organisation
 
-DB_INT_MAX = 2**63 - 1
 
-
-def _in_db_range(value) -> bool:
+def _beyond_database(value) -> bool:
+    """A whole number the database cannot hold (it would overflow the driver: a 500).
+    Anything else goes on to Django's own checks and their messages."""
+    if isinstance(value, Model):
+        return False
     try:
-        return -DB_INT_MAX <= int(str(value)) <= DB_INT_MAX
+        return abs(int(str(value).strip())) > http.MAX_ID
     except (TypeError, ValueError):
-        return True  # not a number: Django's own validation reports it
+        return False
 
 
-class BoundedModelChoiceField(forms.ModelChoiceField):
-    """An id beyond the database's integer range is an invalid choice, not a crash."""
+class IdChoiceField(forms.ModelChoiceField):
+    """A model choice where an id beyond the database's range is an invalid choice, not a
+    crash. Every app's forms use these two for ids posted by the browser."""
 
     def to_python(self, value):
-        if not _in_db_range(value):
+        if value not in self.empty_values and _beyond_database(value):
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
 
-class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value if isinstance(value, (list, tuple)) else [value]:
-            if not _in_db_range(pk):
+            if _beyond_database(pk):
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )
         return super()._check_values(value)
 
 
-class _CrispyForm(forms.Form):
+class CrispyForm(forms.Form):
+    """A form with the app's crispy layout and one submit button (`submit_label`)."""
+
     submit_label = _("Opslaan")
 
     def __init__(self, *args, **kwargs):
@@ -53,16 +60,14 @@ class MembershipFieldsMixin:
         self.fields["locations"].queryset = Location.objects.filter(organisation=organisation)
 
 
-class MembershipInviteForm(MembershipFieldsMixin, _CrispyForm):
+class MembershipInviteForm(MembershipFieldsMixin, CrispyForm):
     submit_label = _("Uitnodigen")
     first_name = forms.CharField(label=_("Voornaam"), max_length=100)
     last_name = forms.CharField(label=_("Achternaam"), max_length=100)
     email = forms.EmailField(label=_("E-mailadres"))
     role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
-    function_title = BoundedModelChoiceField(
-        label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False
-    )
-    locations = BoundedModelMultipleChoiceField(
+    function_title = IdChoiceField(label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False)
+    locations = IdMultipleChoiceField(
         label=_("Locaties"),
         queryset=Location.objects.none(),
         required=False,
@@ -75,12 +80,10 @@ class MembershipInviteForm(MembershipFieldsMixin, _CrispyForm):
         self._scope(organisation)
 
 
-class MembershipEditForm(MembershipFieldsMixin, _CrispyForm):
+class MembershipEditForm(MembershipFieldsMixin, CrispyForm):
     role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
-    function_title = BoundedModelChoiceField(
-        label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False
-    )
-    locations = BoundedModelMultipleChoiceField(
+    function_title = IdChoiceField(label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False)
+    locations = IdMultipleChoiceField(
         label=_("Locaties"),
         queryset=Location.objects.none(),
         required=False,
@@ -96,14 +99,14 @@ class MembershipEditForm(MembershipFieldsMixin, _CrispyForm):
         self._scope(organisation)
 
 
-class FunctionTitleForm(_CrispyForm):
+class FunctionTitleForm(CrispyForm):
     submit_label = _("Functietitel toevoegen")
     name = forms.CharField(label=_("Nieuwe functietitel"), max_length=120)
 
 
 class ChildFilterForm(forms.Form):
     q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
-    location = BoundedModelChoiceField(label=_("Locatie"), queryset=Location.objects.none(), required=False)
+    location = IdChoiceField(label=_("Locatie"), queryset=Location.objects.none(), required=False)
     group = forms.CharField(label=_("Groep"), required=False, max_length=60)
 
     def __init__(self, *args, locations, **kwargs):
@@ -111,7 +114,7 @@ class ChildFilterForm(forms.Form):
         self.fields["location"].queryset = locations
 
 
-class OtpTokenForm(_CrispyForm):
+class OtpTokenForm(CrispyForm):
     submit_label = _("Bevestigen")
     token = forms.RegexField(
         label=_("Code uit uw authenticator-app"),

@@ -1,15 +1,18 @@
 """The HTTP helpers every app's views share: one place for what used to be written out in
-each views module (errors to messages, private responses, staff-only pages, the e-mail link
-session marker) and for the bounded id in URLs.
+each views module (errors to messages, a service call with its messages, private responses
+and downloads, staff-only pages, the e-mail link session marker) and for the bounded id in
+URLs.
 
 Access itself is never decided here: that is each app's `permissions.py`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
 # The largest primary key the database can hold (PostgreSQL bigint). A larger number names
 # no row, and would overflow the database driver if it reached a query.
@@ -59,6 +62,18 @@ def errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def call_service(request: HttpRequest, action: Callable[[], object], *, success: str) -> bool:
+    """Run one service call (`action`, no arguments); show `success` when it went through,
+    its ValidationError as error messages when it did not. True when it went through."""
+    try:
+        action()
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def private(response: HttpResponse) -> HttpResponse:
     """A page with personal data: never cached by a browser or proxy, never indexed."""
     response["Cache-Control"] = "private, no-store"
@@ -76,3 +91,14 @@ def require_staff_session(request: HttpRequest) -> None:
     portal; staff pages need the password login."""
     if is_magic_link_session(request):
         raise Http404
+
+
+def private_download(file, *, filename: str, content_type: str) -> FileResponse:
+    """A stored file (a FieldFile) as a private attachment download; 404 when the file is
+    missing from storage (not an access decision: the caller fetched its row through the
+    app's permissions first)."""
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    return private(FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type))

@@ -50,23 +50,3 @@ class DutchFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
-
-
-class OutOfRangeIdMiddleware:
-    """An id beyond the database's integer range names nothing. Some lookups (`pk__in`
-    from a multiple-choice field, raw ids in a post) let Python's OverflowError escape
-    from the database driver; answer 404 instead of a 500. Nothing has been written:
-    the request's transaction rolls back as for any exception."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, OverflowError):
-            from django.shortcuts import render
-
-            return render(request, "404.html", status=404)
-        return None

@@ -15,6 +15,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ikc_share.choices import (
+    ChildVveProgramme,
+    GuardianLanguage,
+    GuardianshipRelation,
+    LocationKind,
+    MembershipRole,
+    OrganisationKind,
+)
+
 
 class Ikc(models.Model):
     """An integraal kindcentrum: groups locations of two or more controllers."""
@@ -35,9 +44,7 @@ class Ikc(models.Model):
 class Organisation(models.Model):
     """A controller (verwerkingsverantwoordelijke) in the sense of the GDPR."""
 
-    class Kind(models.TextChoices):
-        CHILDCARE = "childcare", _("Kinderopvangorganisatie")
-        SCHOOL = "school", _("Schoolbestuur")
+    Kind = OrganisationKind
 
     ikc = models.ForeignKey(Ikc, on_delete=models.PROTECT, related_name="organisations")
     name = models.CharField(_("name"), max_length=200)
@@ -82,11 +89,7 @@ class Organisation(models.Model):
 class Location(models.Model):
     """A site of one organisation. Children are placed at a location."""
 
-    class Kind(models.TextChoices):
-        DAYCARE = "daycare", _("Dagopvang")
-        PRESCHOOL = "preschool", _("Peuteropvang")
-        BSO = "bso", _("Buitenschoolse opvang (BSO)")
-        SCHOOL = "school", _("Basisschool")
+    Kind = LocationKind
 
     # Age range (in whole years at the reference date) that fits each kind of location.
     AGE_RANGES = {"daycare": (0, 4), "preschool": (2, 4), "bso": (4, 13), "school": (4, 13)}
@@ -131,10 +134,7 @@ class Membership(models.Model):
     organisation's data only through that organisation's membership.
     """
 
-    class Role(models.TextChoices):
-        DIRECTOR = "director", _("Directeur")
-        STAFF = "staff", _("Medewerker")
-        PRIVACY_OFFICER = "privacy_officer", _("Privacy officer (FG)")
+    Role = MembershipRole
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
@@ -183,13 +183,7 @@ class Child(models.Model):
     """One organisation's own record of a child. The same real child at the school is
     another record, owned by the school. Never a BSN."""
 
-    class VveProgramme(models.TextChoices):
-        NONE = "", _("Geen VVE-programma")
-        UK_EN_PUK = "uk_en_puk", "Uk & Puk"
-        PIRAMIDE = "piramide", "Piramide"
-        STARTBLOKKEN = "startblokken", "Startblokken"
-        KALEIDOSCOOP = "kaleidoscoop", "Kaleidoscoop"
-        OTHER = "other", _("Ander programma")
+    VveProgramme = ChildVveProgramme
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="children")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="children")
@@ -250,9 +244,7 @@ class Guardian(models.Model):
     """One organisation's own record of a parent or carer, linked to the person's one
     login (User). The same parent at school and at childcare: two Guardians, one User."""
 
-    class Language(models.TextChoices):
-        NL = "nl", "Nederlands"
-        EN = "en", "English"
+    Language = GuardianLanguage
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="guardians")
     user = models.ForeignKey(
@@ -284,10 +276,7 @@ class Guardian(models.Model):
 class Guardianship(models.Model):
     """Guardian × child, with or without parental authority (gezag)."""
 
-    class Relation(models.TextChoices):
-        PARENT = "parent", _("Ouder")
-        CARER = "carer", _("Verzorger")
-        GUARDIAN = "guardian", _("Voogd")
+    Relation = GuardianshipRelation
 
     guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="guardianships")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardianships")

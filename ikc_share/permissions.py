@@ -9,7 +9,7 @@ a stranger learns nothing about existence), then check the change permission (â†
 
 Global (model-level) permissions and superuser status grant NOTHING on the app's pages:
 every lookup uses accept_global_perms=False and with_superuser=False. Superusers use the
-Django admin, which is their only door.
+Django admin and, as the operator (`is_operator`), the onboarding console.
 """
 
 from __future__ import annotations
@@ -44,6 +44,12 @@ def _objects(user: User, perm: str, klass) -> QuerySet:
     if not user.is_authenticated or not user.is_active:
         return klass.objects.none()
     return get_objects_for_user(user, f"ikc_share.{perm}", klass, accept_global_perms=False, with_superuser=False)
+
+
+def is_operator(user: User) -> bool:
+    """The operator (an active superuser) sets up IKCs in the onboarding console: the one
+    place where superuser status counts (onboarding/permissions.py)."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
 # --- Grants ----------------------------------------------------------------------------

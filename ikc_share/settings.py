@@ -3,6 +3,8 @@
 Defaults give the embedded setup (SQLite, filesystem Celery broker, console e-mail).
 Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
 Bad values fail loudly at start-up (django-environ raises ImproperlyConfigured).
+The test suite runs on ikc_share/settings_test.py, which imports this module and then
+relaxes it (throwaway key, eager tasks, fast hashing, plain static storage).
 """
 
 from __future__ import annotations
@@ -23,15 +25,11 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     env.read_env(BASE_DIR / ".env")
 
-# pytest >= 8.2 sets PYTEST_VERSION; the suite then gets a throwaway key, eager tasks,
-# fast password hashing and plain static storage.
-TESTING = "PYTEST_VERSION" in os.environ
-
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"  # noqa: S105
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
@@ -79,7 +77,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "ikc_share.middleware.OutOfRangeIdMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -135,7 +132,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 SESAME_MAX_AGE = env.int("SESAME_MAX_AGE", default=7 * 24 * 3600)  # seconds
 SESAME_ONE_TIME = True
-# The personal link on a paper letter (agreements/letters.py, scoped token "paper-letter"):
+# The personal link on a paper letter (agreements/letters/links.py, scoped token "paper-letter"):
 # also single-use, but valid longer than an e-mail link, because a printed letter is
 # handed over or posted days after it is made and read when the parent finds time.
 PAPER_LINK_MAX_AGE_DAYS = env.int("PAPER_LINK_MAX_AGE_DAYS", default=30)
@@ -153,8 +150,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # django-axes: throttle password guessing per username + IP.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -166,9 +161,7 @@ AXES_VERBOSE = False
 
 # Two-factor login (django-otp TOTP). Required for directors and privacy officers unless
 # turned off (the demo turns it off; production leaves it on).
-OTP_REQUIRED_FOR_ROLES = env.list(
-    "OTP_REQUIRED_FOR_ROLES", default=[] if (DEBUG or TESTING) else ["director", "privacy_officer"]
-)
+OTP_REQUIRED_FOR_ROLES = env.list("OTP_REQUIRED_FOR_ROLES", default=[] if DEBUG else ["director", "privacy_officer"])
 OTP_TOTP_ISSUER = "ikc-share"
 
 # --- Internationalisation --------------------------------------------------------------
@@ -187,10 +180,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Uploaded and generated files are private: stored through the storage API outside any
 # public URL and served only by permission-checked views.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
-if TESTING and "PRIVATE_MEDIA_ROOT" not in os.environ:
-    import tempfile
-
-    PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ikc-test-private-"))
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -199,7 +188,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if (DEBUG or TESTING)
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -214,7 +203,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ikc-share <noreply@i
 
 # --- Celery ----------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -263,7 +252,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Security ---------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-_production = not (DEBUG or TESTING)
+_production = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_production)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_production)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_production)

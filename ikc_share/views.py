@@ -18,18 +18,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp import user_has_device
 
-from ikc_share import permissions, selectors, services
+from ikc_share import http, permissions, selectors, services
 from ikc_share.forms import ChildFilterForm, FunctionTitleForm, MembershipEditForm, MembershipInviteForm, OtpTokenForm
 from ikc_share.models import Guardianship
-from onboarding import permissions as onboarding_permissions
-
-
-def _service_error(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @require_GET
@@ -59,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "memberships": memberships,
             "parent_children": parent_children,
-            "is_operator": onboarding_permissions.is_operator(request.user),
+            "is_operator": permissions.is_operator(request.user),
         },
     )
 
@@ -144,7 +137,7 @@ def membership_invite(request: HttpRequest, org_pk: int) -> HttpResponse:
         try:
             membership = services.membership_invite(organisation=organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _service_error(request, exc)
+            http.errors_to_messages(request, exc)
         else:
             messages.success(request, _("%(name)s is uitgenodigd.") % {"name": membership.user.get_full_name()})
             return redirect("ikc_share:organisation-members", org_pk=organisation.pk)
@@ -176,7 +169,7 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_update(membership=membership, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _service_error(request, exc)
+            http.errors_to_messages(request, exc)
         else:
             messages.success(request, _("Wijzigingen opgeslagen."))
             return redirect("ikc_share:organisation-members", org_pk=organisation.pk)
@@ -192,30 +185,22 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _membership_change(request: HttpRequest, pk: int, service, *, success: str) -> HttpResponse:
+    membership = permissions.get_membership(request.user, pk)
+    http.call_service(request, lambda: service(membership=membership, actor=request.user), success=success)
+    return redirect("ikc_share:organisation-members", org_pk=membership.organisation_id)
+
+
 @require_POST
 @login_required
 def membership_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = permissions.get_membership(request.user, pk)
-    try:
-        services.membership_deactivate(membership=membership, actor=request.user)
-    except ValidationError as exc:
-        _service_error(request, exc)
-    else:
-        messages.success(request, _("Lidmaatschap gedeactiveerd."))
-    return redirect("ikc_share:organisation-members", org_pk=membership.organisation_id)
+    return _membership_change(request, pk, services.membership_deactivate, success=_("Lidmaatschap gedeactiveerd."))
 
 
 @require_POST
 @login_required
 def membership_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = permissions.get_membership(request.user, pk)
-    try:
-        services.membership_reactivate(membership=membership, actor=request.user)
-    except ValidationError as exc:
-        _service_error(request, exc)
-    else:
-        messages.success(request, _("Lidmaatschap weer actief."))
-    return redirect("ikc_share:organisation-members", org_pk=membership.organisation_id)
+    return _membership_change(request, pk, services.membership_reactivate, success=_("Lidmaatschap weer actief."))
 
 
 @require_POST
@@ -229,7 +214,7 @@ def function_title_create(request: HttpRequest, org_pk: int) -> HttpResponse:
                 organisation=organisation, name=form.cleaned_data["name"], actor=request.user
             )
         except ValidationError as exc:
-            _service_error(request, exc)
+            http.errors_to_messages(request, exc)
         else:
             messages.success(request, _("Functietitel toegevoegd."))
     else:
@@ -256,18 +241,13 @@ def _safe_next(request: HttpRequest) -> str:
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Link an authenticator app (TOTP): scan the QR code, confirm with a code."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    device = services.otp_device_pending(user=request.user)
     if device is None:
-        if user_has_device(request.user):
-            return redirect("ikc_share:otp-verify")
-        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+        return redirect("ikc_share:otp-verify")
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if services.otp_device_confirm(user=request.user, device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
-            services.auth_event_record(user=request.user, action="auth.otp_enrolled", method="totp")
             messages.success(request, _("Tweestapsverificatie is ingesteld."))
             return redirect(_safe_next(request))
         form.add_error("token", _("Deze code klopt niet. Probeer de nieuwste code uit uw app."))
@@ -291,12 +271,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect("ikc_share:otp-setup")
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["token"])
+        device = services.otp_token_check(user=request.user, token=form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            services.auth_event_record(user=request.user, action="auth.otp_verified", method="totp")
             return redirect(_safe_next(request))
-        services.auth_event_record(user=request.user, action="auth.otp_failed", method="totp")
         form.add_error("token", _("Deze code klopt niet."))
     return render(request, "registration/otp_verify.html", {"form": form, "next": _safe_next(request)})
 

@@ -17,8 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from ikc_share import services as core_services
 from ikc_share.audit import audit_record
-from ikc_share.models import Membership
 from onboarding.models import Invitation
 from onboarding.selectors import token_hash
 
@@ -75,7 +75,7 @@ def invitation_deliver(*, invitation_id: int) -> bool:
         invitation.send_count += 1
         invitation.save(update_fields=["token_hash", "sent_at", "expires_at", "send_count"])
         if invitation.membership_id:
-            Membership.objects.filter(pk=invitation.membership_id).update(invitation_sent_at=now)
+            core_services.membership_invitation_sent(membership_id=invitation.membership_id, at=now)
         _send(invitation, invitation_link(token))
         audit_record(
             organisation=invitation.organisation,

@@ -3,57 +3,36 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ikc_share.models import Location, Membership, Organisation
+from ikc_share import selectors as core_selectors
+from ikc_share.choices import LocationKind, OrganisationKind
+from ikc_share.forms import CrispyForm, IdChoiceField
 from onboarding import columns as column_defs
 from onboarding.reading import MAX_BYTES
 
-MAX_ID = 2**63 - 1
-
-
-class IdChoiceField(forms.ModelChoiceField):
-    """A model choice that turns an id outside the database's range into "not a valid
-    choice" instead of a database error."""
-
-    def to_python(self, value):
-        if value not in self.empty_values:
-            try:
-                if not 0 < int(str(value)) <= MAX_ID:
-                    raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-            except (TypeError, ValueError):
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
-        return super().to_python(value)
-
-
-class _CrispyForm(forms.Form):
-    submit_label = _("Opslaan")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
-
+if TYPE_CHECKING:
+    from ikc_share.models import Organisation
 
 # --- Operator console --------------------------------------------------------------------------
 
 
-class IkcForm(_CrispyForm):
+class IkcForm(CrispyForm):
     submit_label = _("IKC aanmaken")
     name = forms.CharField(label=_("Naam van het IKC"), max_length=200)
 
 
-class LocationForm(_CrispyForm):
+class LocationForm(CrispyForm):
     submit_label = _("Locatie toevoegen")
     name = forms.CharField(label=_("Naam van de locatie"), max_length=200)
-    kind = forms.ChoiceField(label=_("Soort locatie"), choices=Location.Kind.choices)
+    kind = forms.ChoiceField(label=_("Soort locatie"), choices=LocationKind.choices)
     registry_code = forms.CharField(label=_("LRK-nummer of BRIN-code"), max_length=20, required=False)
     address = forms.CharField(label=_("Adres"), max_length=200, required=False)
 
@@ -62,14 +41,14 @@ _KVK = re.compile(r"^\d{8}$")
 _BRIN = re.compile(r"^(\d{2}[A-Z]{2}|\d{5})$")
 
 
-class OrganisationForm(_CrispyForm):
+class OrganisationForm(CrispyForm):
     """A controller with its first location."""
 
     submit_label = _("Organisatie aanmaken")
     name = forms.CharField(label=_("Naam"), max_length=200)
     kind = forms.ChoiceField(
         label=_("Soort organisatie"),
-        choices=Organisation.Kind.choices,
+        choices=OrganisationKind.choices,
         help_text=_("Een BSO valt onder de kinderopvangorganisatie (soort locatie: BSO)."),
     )
     kvk_number = forms.CharField(label=_("KvK-nummer"), max_length=8, required=False, help_text=_("8 cijfers."))
@@ -93,7 +72,7 @@ class OrganisationForm(_CrispyForm):
         help_text=_("Meer locaties voegt u daarna toe."),
     )
     location_kind = forms.ChoiceField(
-        label=_("Soort locatie"), choices=[("", "—"), *Location.Kind.choices], required=False
+        label=_("Soort locatie"), choices=[("", "—"), *LocationKind.choices], required=False
     )
     location_registry_code = forms.CharField(
         label=_("LRK-nummer of BRIN-code van de locatie"), max_length=20, required=False
@@ -157,7 +136,7 @@ class OrganisationForm(_CrispyForm):
         return {**data, "location": location}
 
 
-class DirectorInviteForm(_CrispyForm):
+class DirectorInviteForm(CrispyForm):
     submit_label = _("Directeur uitnodigen")
     first_name = forms.CharField(label=_("Voornaam"), max_length=100)
     last_name = forms.CharField(label=_("Achternaam"), max_length=100)
@@ -194,7 +173,7 @@ class MappingForm(forms.Form):
 
     default_location = IdChoiceField(
         label=_("Locatie voor rijen zonder locatie"),
-        queryset=Location.objects.none(),
+        queryset=core_selectors.locations_of(organisation_id=0).none(),
         required=False,
         empty_label=_("— uit de kolom 'locatie' —"),
         help_text=_("Nodig als het bestand geen kolom 'locatie' heeft en de organisatie meer locaties heeft."),
@@ -256,7 +235,7 @@ class LeaversForm(forms.Form):
 
 
 class ImportPermissionForm(forms.Form):
-    membership = IdChoiceField(label=_("Medewerker"), queryset=Membership.objects.none())
+    membership = IdChoiceField(label=_("Medewerker"), queryset=core_selectors.memberships().none())
 
     def __init__(self, *args, memberships, **kwargs):
         super().__init__(*args, **kwargs)

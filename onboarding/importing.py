@@ -11,16 +11,20 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ikc_share import bulk
 from ikc_share.audit import audit_record
-from ikc_share.models import Child, Guardian, Guardianship, Organisation
 from onboarding import rules, selectors
 from onboarding.models import ImportJob
 from onboarding.reading import Table, read_normalised
+
+if TYPE_CHECKING:
+    from ikc_share.models import Organisation
 
 logger = logging.getLogger(__name__)
 BATCH = 1000
@@ -140,7 +144,7 @@ def import_job_execute(*, job_id: int) -> bool:
         _progress(job_id, phase="saving", progress_done=len(checked.children))
         with transaction.atomic():
             # One import per organisation at a time; compare with what is there now.
-            organisation = Organisation.objects.select_for_update().get(pk=job.organisation_id)
+            organisation = bulk.organisation_lock(organisation_id=job.organisation_id)
             locked = ImportJob.objects.select_for_update().filter(pk=job_id, status=Status.RUNNING).first()
             if locked is None:
                 return False
@@ -181,19 +185,23 @@ def _grouped_updates(updates) -> dict[tuple[str, ...], list]:
 
 
 def apply_plan(plan: rules.Plan, *, organisation: Organisation) -> None:
-    """Write a plan. Runs inside the caller's transaction."""
-    new_children = [Child(organisation=organisation, external_id=c.external_id, **c.values) for c in plan.child_creates]
-    Child.objects.bulk_create(new_children, batch_size=BATCH)
-    new_child_ids = {c.external_id: c.pk for c in new_children}
+    """Write a plan (through the core's bulk writers). Runs inside the caller's transaction."""
+    child_ids = bulk.children_bulk_create(
+        organisation=organisation,
+        rows=[{"external_id": c.external_id, **c.values} for c in plan.child_creates],
+        batch_size=BATCH,
+    )
+    new_child_ids = {c.external_id: pk for c, pk in zip(plan.child_creates, child_ids, strict=True)}
     for fields, items in _grouped_updates(plan.child_updates).items():
-        Child.objects.bulk_update([Child(pk=pk, **changes) for pk, changes in items], fields, batch_size=BATCH)
+        bulk.children_bulk_update(items=items, fields=fields, batch_size=BATCH)
 
     keys = list(plan.guardian_creates)
-    new_guardians = [Guardian(organisation=organisation, **plan.guardian_creates[k]) for k in keys]
-    Guardian.objects.bulk_create(new_guardians, batch_size=BATCH)
-    new_guardian_ids = {k: g.pk for k, g in zip(keys, new_guardians, strict=True)}
+    guardian_ids = bulk.guardians_bulk_create(
+        organisation=organisation, rows=[plan.guardian_creates[k] for k in keys], batch_size=BATCH
+    )
+    new_guardian_ids = dict(zip(keys, guardian_ids, strict=True))
     for fields, items in _grouped_updates(plan.guardian_updates.items()).items():
-        Guardian.objects.bulk_update([Guardian(pk=pk, **changes) for pk, changes in items], fields, batch_size=BATCH)
+        bulk.guardians_bulk_update(items=items, fields=fields, batch_size=BATCH)
 
     def guardian_id(ref) -> int:
         return ref if isinstance(ref, int) else new_guardian_ids[ref]
@@ -201,19 +209,14 @@ def apply_plan(plan: rules.Plan, *, organisation: Organisation) -> None:
     def child_id(ref) -> int:
         return ref if isinstance(ref, int) else new_child_ids[ref[1]]
 
-    Guardianship.objects.bulk_create(
-        [
-            Guardianship(guardian_id=guardian_id(g), child_id=child_id(c), has_parental_authority=authority)
-            for g, c, authority in plan.link_creates
-        ],
-        batch_size=BATCH,
+    bulk.guardianships_bulk_create(
+        links=[(guardian_id(g), child_id(c), authority) for g, c, authority in plan.link_creates], batch_size=BATCH
     )
     by_value: dict[bool, list[int]] = defaultdict(list)
     for pk, authority in plan.link_updates:
         by_value[authority].append(pk)
     for authority, pks in by_value.items():
-        for start in range(0, len(pks), BATCH):
-            Guardianship.objects.filter(pk__in=pks[start : start + BATCH]).update(has_parental_authority=authority)
+        bulk.guardianships_authority_set(ids=pks, authority=authority, batch_size=BATCH)
 
 
 def stale_imports_purge(*, older_than_days: int = 7) -> int:

@@ -2,7 +2,8 @@
 directors, privacy officers and parents alike.
 
 Kept apart from onboarding/services.py because the core's `membership_invite` creates
-its invitation here (onboarding/services.py in turn calls the core's services).
+its invitation here (`member_invitation_create`, registered with the core in apps.py;
+onboarding/services.py in turn calls the core's services).
 
 A new person's User has no usable password until they accept. The e-mail with the link
 is sent by a Celery task (delivery.py), which makes the token then and stores only its
@@ -12,18 +13,21 @@ hash; a resend makes a new token, so the earlier link stops working.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ikc_share import logins
 from ikc_share.audit import audit_record
-from ikc_share.models import Guardian, Membership
 from onboarding import selectors, tasks
 from onboarding.models import Invitation
+
+if TYPE_CHECKING:
+    from ikc_share.models import Guardian, Membership
 
 User = get_user_model()
 
@@ -72,53 +76,15 @@ def member_invitation_create(*, membership: Membership, actor) -> Invitation:
     return invitation
 
 
-def _link_guardian_records(*, user, email: str, ikc_id: int, actor) -> int:
-    """Link every Guardian record with this e-mail address at the IKC's organisations
-    that has no login yet to `user`. One audit event per organisation."""
-    records = list(
-        Guardian.objects.select_for_update(of=("self",))
-        .filter(organisation__ikc_id=ikc_id, email__iexact=email, user__isnull=True)
-        .select_related("organisation")
-    )
-    by_org: dict[int, list[Guardian]] = {}
-    for record in records:
-        by_org.setdefault(record.organisation_id, []).append(record)
-    Guardian.objects.filter(pk__in=[r.pk for r in records]).update(user=user)
-    for group in by_org.values():
-        audit_record(
-            organisation=group[0].organisation,
-            actor=actor,
-            action="guardian.login_linked",
-            target=user,
-            payload={"guardians": sorted(g.pk for g in group), "user": user.pk},
-        )
-    return len(records)
-
-
 @transaction.atomic
 def guardian_login_ensure(*, guardian: Guardian, actor) -> User:
-    """The parent's one login: found or made by e-mail address (username = the address in
-    lower case) and linked to that person's Guardian records at each organisation of the
-    IKC. The records themselves stay separate: one per organisation."""
-    if guardian.user_id:
-        user = guardian.user
-    else:
-        email = guardian.email.strip().lower()
-        if not email:
-            raise ValidationError(_("Deze ouder/verzorger heeft geen e-mailadres; uitnodigen kan niet."))
-        user = User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).order_by("pk").first()
-        if user is None:
-            user = User(
-                username=email,
-                email=email,
-                first_name=guardian.first_name,
-                last_name=" ".join(p for p in [guardian.name_prefix, guardian.last_name] if p),
-            )
-            user.set_unusable_password()
-            user.save()
-    if user.email:
-        _link_guardian_records(user=user, email=user.email, ikc_id=guardian.organisation.ikc_id, actor=actor)
-    return user
+    """The parent's one login, by the core's rule (ikc_share/logins.py: found or made by
+    e-mail address and name, and linked to that person's Guardian records at each
+    organisation of the IKC). An invitation needs an address to send to: a guardian
+    without one is refused here."""
+    if not guardian.user_id and not guardian.email.strip():
+        raise ValidationError(_("Deze ouder/verzorger heeft geen e-mailadres; uitnodigen kan niet."))
+    return logins.guardian_login_ensure(guardian=guardian, actor=actor, reason="invitation")
 
 
 @transaction.atomic
@@ -226,7 +192,7 @@ def invitation_accept(*, invitation: Invitation, password: str | None) -> User:
         other.accepted_at = now
         other.save(update_fields=["accepted_at"])
     if user.email and (invitation.kind == Invitation.Kind.PARENT or user.guardians.exists()):
-        _link_guardian_records(user=user, email=user.email, ikc_id=invitation.organisation.ikc_id, actor=user)
+        logins.guardian_records_link(users=[user], ikc_ids=[invitation.organisation.ikc_id], actor=user)
     for other in others:
         audit_record(
             organisation=other.organisation,

@@ -11,26 +11,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from ikc_share import permissions as core
-from ikc_share.models import Ikc, Membership, Organisation
+from ikc_share import selectors as core_selectors
+from ikc_share.choices import MembershipRole
+from onboarding import columns as column_defs
 from onboarding.models import ImportJob, ImportPermission, Invitation
 
-MAX_ID = 2**63 - 1
+if TYPE_CHECKING:
+    from ikc_share.models import Organisation
 
-
-def _id(pk: int) -> int:
-    """A URL id outside the database's range is simply not found (never a 500)."""
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-    return pk
-
-
-def is_operator(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+is_operator = core.is_operator
 
 
 def require_operator(user) -> None:
@@ -45,8 +41,9 @@ def operator_needs_second_factor(user) -> bool:
 
 
 def get_organisation(user, pk: int, *, need: str = core.READ) -> Organisation:
-    """The core's helper (404 for non-members, 403 without `need`), safe for any URL id."""
-    return core.get_organisation(user, _id(pk), need=need)
+    """The core's helper (404 for non-members, 403 without `need`). URL ids are bounded by
+    the `<id:>` converter (ikc_share/http.py) before they get here."""
+    return core.get_organisation(user, pk, need=need)
 
 
 # --- Importing ---------------------------------------------------------------------------------
@@ -61,21 +58,30 @@ def can_import(user, organisation: Organisation) -> bool:
         membership__user=user,
         membership__organisation=organisation,
         membership__is_active=True,
-        membership__role=Membership.Role.STAFF,
+        membership__role=MembershipRole.STAFF,
     ).exists()
 
 
 def get_import_organisation(user, pk: int) -> Organisation:
-    organisation = core.get_organisation(user, _id(pk))  # 404 for non-members
+    organisation = core.get_organisation(user, pk)  # 404 for non-members
     if not can_import(user, organisation):
         raise PermissionDenied
     return organisation
 
 
+def get_import_template(user, org_pk: int, preset: str) -> str:
+    """The preset of a template download for someone who may import into the organisation
+    (404 for an unknown preset)."""
+    get_import_organisation(user, org_pk)
+    if preset not in column_defs.PRESETS:
+        raise Http404
+    return preset
+
+
 def get_import_job(user, pk: int) -> ImportJob:
     job = (
         ImportJob.objects.select_related("organisation", "default_location")
-        .filter(pk=_id(pk), organisation__in=core.organisations_for(user, core.READ))
+        .filter(pk=pk, organisation__in=core.organisations_for(user, core.READ))
         .first()
     )
     if job is None:
@@ -100,7 +106,7 @@ def get_leavers_job(user, pk: int) -> ImportJob:
 def get_import_permission(user, pk: int) -> ImportPermission:
     grant = (
         ImportPermission.objects.select_related("membership__organisation", "membership__user")
-        .filter(pk=_id(pk), membership__organisation__in=core.organisations_for(user, core.READ))
+        .filter(pk=pk, membership__organisation__in=core.organisations_for(user, core.READ))
         .first()
     )
     if grant is None:
@@ -116,7 +122,7 @@ def get_import_permission(user, pk: int) -> ImportPermission:
 def get_invitation(user, pk: int, *, need: str = core.MANAGE) -> Invitation:
     invitation = (
         Invitation.objects.select_related("organisation", "user", "membership")
-        .filter(pk=_id(pk), organisation__in=core.organisations_for(user, core.READ))
+        .filter(pk=pk, organisation__in=core.organisations_for(user, core.READ))
         .first()
     )
     if invitation is None:
@@ -130,7 +136,7 @@ def get_operator_invitation(user, pk: int) -> Invitation:
     require_operator(user)
     invitation = (
         Invitation.objects.select_related("organisation", "user", "membership")
-        .filter(pk=_id(pk), kind=Invitation.Kind.MEMBER, membership__role=Membership.Role.DIRECTOR)
+        .filter(pk=pk, kind=Invitation.Kind.MEMBER, membership__role=MembershipRole.DIRECTOR)
         .first()
     )
     if invitation is None:
@@ -140,7 +146,7 @@ def get_operator_invitation(user, pk: int) -> Invitation:
 
 def get_operator_organisation(user, pk: int) -> Organisation:
     require_operator(user)
-    organisation = Organisation.objects.select_related("ikc").filter(pk=_id(pk)).first()
+    organisation = core_selectors.organisations().select_related("ikc").filter(pk=pk).first()
     if organisation is None:
         raise Http404
     return organisation
@@ -148,7 +154,7 @@ def get_operator_organisation(user, pk: int) -> Organisation:
 
 def get_operator_ikc(user, pk: int):
     require_operator(user)
-    ikc = Ikc.objects.prefetch_related("organisations__locations").filter(pk=_id(pk)).first()
+    ikc = core_selectors.ikcs().prefetch_related("organisations__locations").filter(pk=pk).first()
     if ikc is None:
         raise Http404
     return ikc

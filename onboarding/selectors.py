@@ -6,14 +6,19 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ikc_share.models import Child, Guardian, Guardianship, Ikc, Location, Membership, Organisation
+from ikc_share import selectors as core_selectors
+from ikc_share.choices import MembershipRole
 from onboarding.models import ImportJob, ImportMapping, ImportPermission, Invitation
 from onboarding.rules import Existing, LocationInfo, name_key
+
+if TYPE_CHECKING:
+    from ikc_share.models import Child, Guardian, Ikc, Membership, Organisation
 
 User = get_user_model()
 
@@ -45,15 +50,15 @@ def invitations_of(organisation: Organisation) -> QuerySet[Invitation]:
 
 
 def guardians_without_login(organisation: Organisation) -> QuerySet[Guardian]:
-    return Guardian.objects.filter(organisation=organisation, user__isnull=True).exclude(email="")
+    return core_selectors.guardians_of(organisation=organisation).filter(user__isnull=True).exclude(email="")
 
 
 def ikcs_overview() -> QuerySet[Ikc]:
-    return Ikc.objects.prefetch_related("organisations__locations").order_by("name")
+    return core_selectors.ikcs().prefetch_related("organisations__locations").order_by("name")
 
 
 def directors_of(organisation: Organisation) -> QuerySet[Membership]:
-    return organisation.memberships.filter(role=Membership.Role.DIRECTOR).select_related("user")
+    return organisation.memberships.filter(role=MembershipRole.DIRECTOR).select_related("user")
 
 
 def location_infos(organisation: Organisation) -> list[LocationInfo]:
@@ -64,7 +69,7 @@ def location_infos(organisation: Organisation) -> list[LocationInfo]:
             kind=loc.kind,
             kind_label=str(loc.get_kind_display()),
             registry_code=loc.registry_code,
-            age_range=Location.AGE_RANGES[loc.kind],
+            age_range=loc.AGE_RANGES[loc.kind],
         )
         for loc in organisation.locations.order_by("name")
     ]
@@ -97,7 +102,7 @@ def import_permissions_of(organisation: Organisation) -> QuerySet[ImportPermissi
 
 def staff_without_import_permission(organisation: Organisation) -> QuerySet[Membership]:
     return (
-        organisation.memberships.filter(role=Membership.Role.STAFF, is_active=True, import_permission__isnull=True)
+        organisation.memberships.filter(role=MembershipRole.STAFF, is_active=True, import_permission__isnull=True)
         .select_related("user")
         .order_by("user__last_name", "user__first_name")
     )
@@ -107,7 +112,8 @@ def leavers(job: ImportJob) -> QuerySet[Child]:
     """Children of the job's organisation that were no longer in the file and have not
     been marked as left since."""
     return (
-        Child.objects.filter(organisation=job.organisation, pk__in=job.missing_child_ids, left_on__isnull=True)
+        core_selectors.children_of(organisation=job.organisation)
+        .filter(pk__in=job.missing_child_ids, left_on__isnull=True)
         .select_related("location")
         .order_by("location__name", "group_name", "last_name", "first_name")
     )
@@ -131,14 +137,14 @@ def existing_records(organisation: Organisation) -> Existing:
     ]
     children: dict[str, dict] = {}
     active: list[tuple[int, str, int]] = []
-    for row in Child.objects.filter(organisation=organisation).values(*child_fields):
+    for row in core_selectors.children_of(organisation=organisation).values(*child_fields):
         if row["external_id"]:
             children[row["external_id"]] = row
         if row["left_on"] is None:
             active.append((row["id"], row["external_id"], row["location_id"]))
     guardians: dict[int, dict] = {}
     by_email: dict[str, list[int]] = defaultdict(list)
-    for row in Guardian.objects.filter(organisation=organisation).values(
+    for row in core_selectors.guardians_of(organisation=organisation).values(
         "id", "first_name", "name_prefix", "last_name", "email", "phone"
     ):
         row["name_norm"] = name_key(row["first_name"], row["name_prefix"], row["last_name"])
@@ -147,8 +153,8 @@ def existing_records(organisation: Organisation) -> Existing:
             by_email[row["email"].lower()].append(row["id"])
     links: dict[tuple[int, int], tuple[int, bool]] = {}
     of_child: dict[int, list[int]] = defaultdict(list)
-    for pk, guardian_id, child_id, authority in Guardianship.objects.filter(
-        child__organisation=organisation
+    for pk, guardian_id, child_id, authority in core_selectors.guardianships(
+        children=core_selectors.children_of(organisation=organisation)
     ).values_list("id", "guardian_id", "child_id", "has_parental_authority"):
         links[(guardian_id, child_id)] = (pk, authority)
         of_child[child_id].append(guardian_id)

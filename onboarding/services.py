@@ -6,50 +6,39 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ikc_share import services as core_services
 from ikc_share.audit import audit_record
-from ikc_share.models import Child, Ikc, Location, Membership, Organisation
+from ikc_share.choices import LocationKind, MembershipRole, OrganisationKind
 from onboarding import columns as column_defs
 from onboarding import reading, selectors, tasks
 from onboarding.models import ImportJob, ImportMapping, ImportPermission
 
+if TYPE_CHECKING:
+    from ikc_share.models import Child, Ikc, Location, Membership, Organisation
+
 LOCATION_KINDS_FOR = {
-    Organisation.Kind.CHILDCARE: {Location.Kind.DAYCARE, Location.Kind.PRESCHOOL, Location.Kind.BSO},
-    Organisation.Kind.SCHOOL: {Location.Kind.SCHOOL},
+    OrganisationKind.CHILDCARE: {LocationKind.DAYCARE, LocationKind.PRESCHOOL, LocationKind.BSO},
+    OrganisationKind.SCHOOL: {LocationKind.SCHOOL},
 }
 
 
 # --- Operator console ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def ikc_create(*, name: str, actor) -> Ikc:
-    name = name.strip()
-    if not name:
-        raise ValidationError(_("Geef het IKC een naam."))
-    base = slugify(name)[:70] or "ikc"
-    slug, n = base, 2
-    while Ikc.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    ikc = Ikc.objects.create(name=name, slug=slug)
-    audit_record(organisation=None, actor=actor, action="ikc.created", target=ikc)
-    return ikc
-
-
-def _check_location_kind(organisation: Organisation, kind: str) -> None:
-    if kind not in LOCATION_KINDS_FOR.get(organisation.kind, set()):
+def _check_location_kind(organisation_kind: str, kind: str) -> None:
+    if kind not in LOCATION_KINDS_FOR.get(organisation_kind, set()):
         raise ValidationError(
             _("Een %(org)s heeft geen locaties van het soort '%(kind)s'.")
-            % {"org": organisation.get_kind_display().lower(), "kind": Location.Kind(kind).label}
+            % {"org": str(OrganisationKind(organisation_kind).label).lower(), "kind": LocationKind(kind).label}
         )
 
 
@@ -57,7 +46,7 @@ def _check_location_kind(organisation: Organisation, kind: str) -> None:
 def location_add(
     *, organisation: Organisation, name: str, kind: str, registry_code: str = "", address: str = "", actor
 ) -> Location:
-    _check_location_kind(organisation, kind)
+    _check_location_kind(organisation.kind, kind)
     if organisation.locations.filter(name__iexact=name.strip()).exists():
         raise ValidationError(_("Deze organisatie heeft al een locatie met deze naam."))
     return core_services.location_create(
@@ -92,7 +81,7 @@ def organisation_setup(
     if ikc.organisations.filter(name__iexact=name.strip()).exists():
         raise ValidationError(_("Dit IKC heeft al een organisatie met deze naam."))
     if location:
-        _check_location_kind(Organisation(kind=kind), location["kind"])
+        _check_location_kind(kind, location["kind"])
     organisation = core_services.organisation_create(
         ikc=ikc,
         name=name.strip(),
@@ -120,7 +109,7 @@ def director_invite(*, organisation: Organisation, email: str, first_name: str, 
         email=email,
         first_name=first_name,
         last_name=last_name,
-        role=Membership.Role.DIRECTOR,
+        role=MembershipRole.DIRECTOR,
     )
 
 
@@ -129,7 +118,7 @@ def director_invite(*, organisation: Organisation, email: str, first_name: str, 
 
 @transaction.atomic
 def import_permission_grant(*, membership: Membership, actor) -> ImportPermission:
-    if not membership.is_active or membership.role != Membership.Role.STAFF:
+    if not membership.is_active or membership.role != MembershipRole.STAFF:
         raise ValidationError(_("Alleen een actieve medewerker kan het recht krijgen om te importeren."))
     grant, created = ImportPermission.objects.get_or_create(membership=membership, defaults={"granted_by": actor})
     if not created:
@@ -315,7 +304,7 @@ def children_mark_left(*, job: ImportJob, children: list[Child], left_on: dateti
     chosen = [c for c in children if c.pk in allowed]
     if not chosen:
         raise ValidationError(_("Kies minstens één kind."))
-    Child.objects.filter(pk__in=[c.pk for c in chosen]).update(left_on=left_on)
+    core_services.children_leaving_date_set(children=chosen, left_on=left_on)
     for child in chosen:
         audit_record(
             organisation=job.organisation,

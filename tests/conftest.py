@@ -80,7 +80,7 @@ def _data_category_catalogue(request):
     ):
         return
     request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
-    from tests.transfers.builders import ensure_catalogue
+    from tests.builders.catalogue import ensure_catalogue
 
     ensure_catalogue()
 

@@ -16,26 +16,32 @@
 - BSO → school: Emma's practical arrangements SENT.
 
 The informing and the consent go through the consent app's services (the demo sits above
-both apps); the transfers through transfers/services.py, so the audit trail is
+both apps); the transfers through transfers/services/, so the audit trail is
 written. Idempotent: once the demo IKC has a transfer, nothing is added.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core import mail as django_mail
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from agreements.models import AgreementVersion
+from agreements import selectors as agreement_selectors
+from agreements.choices import AgreementVersionStatus
 from agreements.rules.consent import GIVEN, consent_state_summary
 from consent import letters_adapter
 from consent import mail as consent_mail
 from consent import services as consent_services
-from ikc_share.models import Child, Guardian
+from ikc_share import selectors as core_selectors
 from transfers import services
 from transfers.models import ReceivedTransfer, Transfer
+
+if TYPE_CHECKING:
+    from agreements.models import AgreementVersion
+    from ikc_share.models import Child, Guardian
 
 DEVELOPMENT = "Doorgaande ontwikkellijn naar de basisschool"
 VVE = "VVE-overdracht naar de basisschool"
@@ -44,10 +50,8 @@ BSO = "Afstemming dagelijkse zorg: BSO naar school"
 
 def _version(ctx, title: str) -> AgreementVersion | None:
     return (
-        AgreementVersion.objects.filter(
-            agreement__ikc=ctx.ikc, agreement__title=title, status=AgreementVersion.Status.ACTIVE
-        )
-        .select_related("agreement__sending_organisation", "agreement__receiving_organisation")
+        agreement_selectors.versions_with_parties()
+        .filter(agreement__ikc=ctx.ikc, agreement__title=title, status=AgreementVersionStatus.ACTIVE)
         .first()
     )
 
@@ -146,16 +150,16 @@ def seed(ctx) -> None:
     now = timezone.now()
     childcare = ctx.childcare
     daycare_children = list(
-        Child.objects.filter(organisation=childcare, location=ctx.daycare, left_on__isnull=True).order_by(
-            "external_id", "pk"
-        )
+        core_selectors.children_of(organisation=childcare)
+        .filter(location=ctx.daycare, left_on__isnull=True)
+        .order_by("external_id", "pk")
     )
 
     # Informing: VVE parents (legal duty: no consent, but told beforehand); Emma's parents
     # are asked about the BSO → school agreement, and Sanne says yes.
     vve_children = [c for c in daycare_children if c.vve_programme]
     _inform(vve, vve_children, director)
-    emma = Child.objects.filter(organisation=childcare, location=ctx.bso, first_name="Emma").first()
+    emma = core_selectors.children_of(organisation=childcare).filter(location=ctx.bso, first_name="Emma").first()
     if emma is not None:
         _inform(bso, [emma], director)
         sanne = _guardians(emma)[0]

@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ikc_share.models import Child, Guardianship, Location
-from transfers.models import Transfer
+from ikc_share import http
+from ikc_share import selectors as core_selectors
+from ikc_share.choices import ChildVveProgramme
+from transfers.choices import TransferState
+
+if TYPE_CHECKING:
+    from ikc_share.models import Child, Location
 
 SHORT = 600
 BSN_CANDIDATE = re.compile(r"(?<!\d)(\d[ .]?){8}\d(?!\d)")
@@ -157,7 +162,7 @@ def _development(code: str) -> type[DevelopmentForm]:
     return type(f"DevelopmentForm_{code}", (DevelopmentForm,), {"code": code, "__module__": __name__})
 
 
-VVE_CHOICES = [(value, label) for value, label in Child.VveProgramme.choices if value]
+VVE_CHOICES = [(value, label) for value, label in ChildVveProgramme.choices if value]
 
 
 class VveProgrammeForm(CategoryForm):
@@ -176,9 +181,9 @@ class VveProgrammeForm(CategoryForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("programme") == Child.VveProgramme.OTHER and not (cleaned.get("other_name") or "").strip():
+        if cleaned.get("programme") == ChildVveProgramme.OTHER and not (cleaned.get("other_name") or "").strip():
             self.add_error("other_name", _("Noem het programma."))
-        if cleaned.get("programme") != Child.VveProgramme.OTHER:
+        if cleaned.get("programme") != ChildVveProgramme.OTHER:
             cleaned["other_name"] = ""
         return cleaned
 
@@ -282,16 +287,15 @@ class GuardianContactForm(CategoryForm):
         if self.child is None:
             return []
         return list(
-            Guardianship.objects.filter(child=self.child, guardian__organisation_id=self.child.organisation_id)
+            core_selectors.guardianships(children=[self.child])
+            .filter(guardian__organisation_id=self.child.organisation_id)
             .select_related("guardian")
             .order_by("-has_parental_authority", "pk")
         )
 
     @classmethod
     def initial_for(cls, child: Child) -> dict[str, Any]:
-        ids = Guardianship.objects.filter(child=child, has_parental_authority=True).values_list(
-            "guardian_id", flat=True
-        )
+        ids = core_selectors.guardianships(children=[child], with_authority=True).values_list("guardian_id", flat=True)
         return {"guardians": [str(i) for i in ids]}
 
     @classmethod
@@ -363,7 +367,7 @@ class SafeModelChoiceField(forms.ModelChoiceField):
                 number = int(str(value))
             except (TypeError, ValueError):
                 number = 0
-            if not 0 < number <= 2**63 - 1:
+            if not 0 < number <= http.MAX_ID:
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -379,7 +383,7 @@ class ComposeForm(forms.Form):
     """The receiving location and which categories go along (only allowed ones can be
     chosen; the page shows the others with the reason why not)."""
 
-    location = LocationChoiceField(label=_("Naar welke locatie"), queryset=Location.objects.none(), empty_label=None)
+    location = LocationChoiceField(label=_("Naar welke locatie"), queryset=None, empty_label=None)
     categories = forms.MultipleChoiceField(
         label=_("Welke gegevens"), choices=(), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -404,7 +408,7 @@ class AttachmentForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    location = LocationChoiceField(label=_("Ontvangende locatie"), queryset=Location.objects.none(), empty_label=None)
+    location = LocationChoiceField(label=_("Ontvangende locatie"), queryset=None, empty_label=None)
     meeting_date = forms.DateField(
         label=_("Datum van het driegesprek"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -449,7 +453,7 @@ class EraseForm(forms.Form):
 
 
 class LinkChildForm(forms.Form):
-    child = SafeModelChoiceField(label=_("Ons eigen dossier van dit kind"), queryset=Child.objects.none())
+    child = SafeModelChoiceField(label=_("Ons eigen dossier van dit kind"), queryset=None)
 
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)
@@ -481,4 +485,4 @@ class ParentsRefuseForm(forms.Form):
     )
 
 
-STATE_LABELS = dict(Transfer.State.choices)
+STATE_LABELS = dict(TransferState.choices)

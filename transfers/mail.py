@@ -8,49 +8,25 @@ at all goes to the receiving staff ("Er staat een overdracht voor u klaar").
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from sesame.utils import get_token
 
+from agreements.rules import bases
+from consent import letters_adapter
+from consent import mail as consent_mail
+from ikc_share import selectors as core_selectors
 from ikc_share.audit import audit_record
+from ikc_share.logins import guardian_login_ensure
 from ikc_share.mail import send_templated
-from ikc_share.models import Guardian, Guardianship, Membership
+from transfers.choices import TransferState
 from transfers.models import ReceivedTransfer, Transfer, TransferMail
 
-User = get_user_model()
-LANGUAGES = ("nl", "en")
-
-
-def _language(value: str | None) -> str:
-    value = (value or "nl")[:2]
-    return value if value in LANGUAGES else "nl"
-
-
-def _ensure_login(guardian: Guardian):
-    """The parent's login: the linked one, or one found or made by e-mail address (as the
-    consent portal does), so that the link in the e-mail can log them in."""
-    if guardian.user_id:
-        return guardian.user
-    email = guardian.email.strip().lower()
-    user = User.objects.filter(email__iexact=email).order_by("pk").first()
-    if user is None:
-        user = User(username=email, email=email, first_name=guardian.first_name, last_name=guardian.last_name)
-        user.set_unusable_password()
-        user.save()
-    Guardian.objects.filter(pk=guardian.pk).update(user=user)
-    guardian.user = user
-    return user
-
-
-def portal_link(*, user, next_url: str, language: str) -> str:
-    """A personal, single-use link into the parent portal (django-sesame, as consent's)."""
-    query = urlencode({"sesame": get_token(user), "next": next_url, "lang": language})
-    return f"{settings.SITE_URL}{reverse('consent:portal-link')}?{query}"
+if TYPE_CHECKING:
+    from ikc_share.models import Membership
 
 
 def _claim(*, key: str, transfer_id: int, kind: str, user=None, guardian=None) -> bool:
@@ -66,12 +42,11 @@ def transfer_parents_notify(*, transfer_id: int) -> int:
     transfer = Transfer.objects.select_related(
         "child", "sending_organisation", "receiving_organisation", "version__agreement"
     ).get(pk=transfer_id)
-    if transfer.state != Transfer.State.PARENTS_READING:
+    if transfer.state != TransferState.PARENTS_READING:
         return 0
     ships = (
-        Guardianship.objects.filter(
-            child=transfer.child, has_parental_authority=True, guardian__organisation_id=transfer.child.organisation_id
-        )
+        core_selectors.guardianships(children=[transfer.child], with_authority=True)
+        .filter(guardian__organisation_id=transfer.child.organisation_id)
         .exclude(guardian__email="")
         .select_related("guardian__user")
         .order_by("pk")
@@ -83,8 +58,8 @@ def transfer_parents_notify(*, transfer_id: int) -> int:
             key = f"parents_read:t{transfer.pk}:g{guardian.pk}"
             if not _claim(key=key, transfer_id=transfer.pk, kind=TransferMail.Kind.PARENTS_READ, guardian=guardian):
                 continue
-            language = _language(guardian.language)
-            user = _ensure_login(guardian)
+            language = letters_adapter.letter_language(guardian.language)
+            user = guardian_login_ensure(guardian=guardian, reason="transfer_mail")
             target = reverse("transfers:portal-transfer", kwargs={"pk": transfer.pk})
             send_templated(
                 to=[guardian.email],
@@ -97,8 +72,8 @@ def transfer_parents_notify(*, transfer_id: int) -> int:
                     "receiver": transfer.receiving_organisation,
                     "until": transfer.parents_read_until,
                     "days": transfer.version.parents_read_days,
-                    "is_consent": transfer.version.legal_basis == "a",
-                    "link": portal_link(user=user, next_url=target, language=language),
+                    "is_consent": bases.asks_consent(transfer.version),
+                    "link": consent_mail.magic_link(user=user, next_url=target, language=language),
                     "max_age_days": settings.SESAME_MAX_AGE // 86400,
                 },
             )
@@ -119,13 +94,8 @@ def receiving_staff(received: ReceivedTransfer) -> list[Membership]:
     version = received.transfer.version
     roles = list(version.receiving_roles.values_list("pk", flat=True))
     memberships = (
-        Membership.objects.filter(
-            organisation_id=received.organisation_id,
-            is_active=True,
-            role__in=[Membership.Role.STAFF, Membership.Role.DIRECTOR],
-            function_title_id__in=roles,
-            user__is_active=True,
-        )
+        core_selectors.staff_memberships()
+        .filter(organisation_id=received.organisation_id, function_title_id__in=roles, user__is_active=True)
         .filter(Q(locations__isnull=True) | Q(locations=received.location_id))
         .select_related("user")
         .distinct()

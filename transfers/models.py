@@ -16,8 +16,8 @@ Two records, two controllers:
 title at which organisation). A purged or erased copy stays as a tombstone: categories,
 when it arrived, the hash of the removed content and when it was removed.
 
-State changes go through transfers/services.py; nothing here has behaviour.
-Imported at the bottom of agreements/models.py.
+State changes go through transfers/services/; nothing here has behaviour. The core's
+models are named by string ("ikc_share.Child"), the enums come from transfers/choices.py.
 """
 
 from __future__ import annotations
@@ -26,9 +26,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from ikc_share.models import Child, Guardian, Location, Organisation
+from transfers.choices import (
+    ReceivedTransferRemoval,
+    TransferMailKind,
+    TransferMethod,
+    TransferParentsAnswer,
+    TransferState,
+    TransferStopReason,
+)
 
 __all__ = [
     "ReceivedTransfer",
@@ -44,40 +50,23 @@ __all__ = [
 class Transfer(models.Model):
     """The sender's record of one handover (or of one three-way meeting)."""
 
-    class Method(models.TextChoices):
-        IN_APP = "in_app", _("Delen in de app")
-        MEETING = "meeting", _("Driegesprek")
+    Method = TransferMethod
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Concept")
-        PARENTS_READING = "parents_reading", _("Ter inzage bij ouders")
-        PARENTS_TALK = "parents_talk", _("Ouders willen eerst praten")
-        CONFIRMED = "confirmed", _("Ouders akkoord, nog niet verzonden")
-        SENT = "sent", _("Verzonden")
-        RECORDED = "recorded", _("Driegesprek vastgelegd")
-        STOPPED = "stopped", _("Niet verzonden, inhoud vernietigd")
-        ERASED = "erased", _("Gewist na verzending")
+    State = TransferState
 
-    class StopReason(models.TextChoices):
-        NONE = "", "—"
-        CANCELLED = "cancelled", _("Door de verzender ingetrokken")
-        PARENTS_REFUSED = "parents_refused", _("Ouders wilden het niet")
-        CONSENT = "consent", _("Toestemming geweigerd of ingetrokken")
-        OBJECTION = "objection", _("Bezwaar van ouders")
+    StopReason = TransferStopReason
 
-    class ParentsAnswer(models.TextChoices):
-        NONE = "", "—"
-        CONFIRMED = "confirmed", _("Akkoord")
-        TALK = "talk", _("Eerst praten")
-        REFUSED = "refused", _("Niet akkoord")
+    ParentsAnswer = TransferParentsAnswer
 
     version = models.ForeignKey("agreements.AgreementVersion", on_delete=models.PROTECT, related_name="transfers")
-    sending_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="transfers_sent")
-    receiving_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="transfers_addressed"
+    sending_organisation = models.ForeignKey(
+        "ikc_share.Organisation", on_delete=models.PROTECT, related_name="transfers_sent"
     )
-    receiving_location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="transfers")
+    receiving_organisation = models.ForeignKey(
+        "ikc_share.Organisation", on_delete=models.PROTECT, related_name="transfers_addressed"
+    )
+    receiving_location = models.ForeignKey("ikc_share.Location", on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey("ikc_share.Child", on_delete=models.PROTECT, related_name="transfers")
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.IN_APP)
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     category_codes = models.JSONField(default=list)
@@ -86,10 +75,14 @@ class Transfer(models.Model):
     content_sha256 = models.CharField(max_length=64, blank=True)
     # The parents' own view (zienswijze): it travels with the transfer; the sender cannot change it.
     parents_view = models.TextField(blank=True)
-    parents_view_by = models.ForeignKey(Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    parents_view_by = models.ForeignKey(
+        "ikc_share.Guardian", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     parents_view_at = models.DateTimeField(null=True, blank=True)
     parents_answer = models.CharField(max_length=10, choices=ParentsAnswer.choices, blank=True, default="")
-    parents_answer_by = models.ForeignKey(Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    parents_answer_by = models.ForeignKey(
+        "ikc_share.Guardian", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     parents_answer_at = models.DateTimeField(null=True, blank=True)
     parents_read_until = models.DateTimeField(null=True, blank=True)
     # The verdict of check_transfer at the last check (creation, sending, recording).
@@ -175,19 +168,18 @@ class Transfer(models.Model):
 class ReceivedTransfer(models.Model):
     """The receiving organisation's own copy. Owned by the receiver (its controller)."""
 
-    class Removal(models.TextChoices):
-        NONE = "", "—"
-        RETENTION = "retention", _("Bewaartermijn verstreken")
-        ERASURE = "erasure", _("Gewist op verzoek van de verzender (art. 17 en 19 AVG)")
+    Removal = ReceivedTransferRemoval
 
     transfer = models.OneToOneField(Transfer, on_delete=models.PROTECT, related_name="received")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="transfers_received")
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "ikc_share.Organisation", on_delete=models.PROTECT, related_name="transfers_received"
+    )
+    location = models.ForeignKey("ikc_share.Location", on_delete=models.PROTECT, related_name="+")
     # The envelope: whom it is about, so that a person can link it to the receiver's own record.
     child_name = models.CharField(max_length=200, blank=True)
     child_date_of_birth = models.DateField(null=True, blank=True)
     child = models.ForeignKey(
-        Child,
+        "ikc_share.Child",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -279,7 +271,7 @@ class TransferAccess(models.Model):
 
     received = models.ForeignKey(ReceivedTransfer, on_delete=models.PROTECT, related_name="accesses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("ikc_share.Organisation", on_delete=models.PROTECT, related_name="+")
     function_title = models.CharField(max_length=120, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
@@ -293,7 +285,7 @@ class TransferRemark(models.Model):
     content or answers. The parent cannot change the sender's text."""
 
     transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="remarks")
-    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="+")
+    guardian = models.ForeignKey("ikc_share.Guardian", on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     answer = models.TextField(blank=True)
@@ -312,11 +304,7 @@ class TransferMail(models.Model):
     """What was e-mailed about a transfer, claimed before sending (a redelivered task
     never sends twice). `key` names the message: kind, transfer, event and recipient."""
 
-    class Kind(models.TextChoices):
-        PARENTS_READ = "parents_read", _("Ouders lezen mee")
-        RECEIVED = "received", _("Overdracht klaar voor ontvanger")
-        CORRECTED = "corrected", _("Overdracht gecorrigeerd")
-        ERASED = "erased", _("Overdracht gewist")
+    Kind = TransferMailKind
 
     key = models.CharField(max_length=120, unique=True)
     transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="mails")
@@ -324,7 +312,9 @@ class TransferMail(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    guardian = models.ForeignKey(
+        "ikc_share.Guardian", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

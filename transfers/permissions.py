@@ -18,30 +18,30 @@ template decides access on its own. Pattern: a queryset of what the user may see
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
-from agreements.models import AgreementVersion
 from ikc_share import permissions as core
-from ikc_share.models import Child, Guardian, Membership, Organisation
+from ikc_share import selectors as core_selectors
+from transfers import selectors
+from transfers.choices import TransferState
 from transfers.models import ReceivedTransfer, Transfer, TransferAttachment, TransferRemark
+from transfers.records import PENDING
+
+if TYPE_CHECKING:
+    from agreements.models import AgreementVersion
+    from ikc_share.models import Child, Guardian, Membership, Organisation
 
 READ, ACT, MANAGE, AUDIT = core.READ, core.ACT, core.MANAGE, core.AUDIT
-MAX_PK = 2**63 - 1
-
-
-def _require_pk(*pks: int) -> None:
-    for pk in pks:
-        if not 0 < pk <= MAX_PK:
-            raise Http404
 
 
 # --- Sender side -------------------------------------------------------------------------------------
 
 
 def get_child_for_transfer(user, child_pk: int, *, need: str = READ) -> Child:
-    _require_pk(child_pk)
     child = core.get_child(user, child_pk)
     if need != READ and not core.has_org_perm(user, child.organisation, need):
         raise PermissionDenied
@@ -50,16 +50,7 @@ def get_child_for_transfer(user, child_pk: int, *, need: str = READ) -> Child:
 
 def get_sending_version(user, child: Child, version_pk: int) -> AgreementVersion:
     """An ACTIVE version under which the child's own organisation sends (404 otherwise)."""
-    _require_pk(version_pk)
-    version = (
-        AgreementVersion.objects.filter(
-            pk=version_pk,
-            status=AgreementVersion.Status.ACTIVE,
-            agreement__sending_organisation_id=child.organisation_id,
-        )
-        .select_related("agreement__sending_organisation", "agreement__receiving_organisation")
-        .first()
-    )
+    version = selectors.sending_versions(child).filter(pk=version_pk).first()
     if version is None:
         raise Http404
     return version
@@ -73,8 +64,9 @@ def transfers_for(user) -> QuerySet[Transfer]:
     )
 
 
-def get_transfer(user, pk: int, *, need: str = READ) -> Transfer:
-    _require_pk(pk)
+def get_transfer(user, pk: int, *, need: str = READ, states: tuple[str, ...] | None = None) -> Transfer:
+    """A transfer the user may see (404), with `need` at the sending organisation (403);
+    with `states`, 404 unless it is in one of them (the page does not apply to it)."""
     transfer = (
         transfers_for(user)
         .select_related(
@@ -94,11 +86,31 @@ def get_transfer(user, pk: int, *, need: str = READ) -> Transfer:
         raise Http404
     if need != READ and not core.has_org_perm(user, transfer.sending_organisation, need):
         raise PermissionDenied
+    if states is not None and transfer.state not in states:
+        raise Http404
     return transfer
 
 
+def get_pending_transfer(user, pk: int) -> Transfer:
+    """A transfer not yet sent or stopped (concept, with the parents), for ACT."""
+    return get_transfer(user, pk, need=ACT, states=PENDING)
+
+
+def get_sent_transfer(user, pk: int, *, need: str) -> Transfer:
+    """A sent transfer (its copy is at the receiver)."""
+    return get_transfer(user, pk, need=need, states=(TransferState.SENT,))
+
+
+def get_correctable_transfer(user, pk: int) -> tuple[Transfer, ReceivedTransfer]:
+    """A sent transfer whose copy the receiver still holds, and that copy (for ACT)."""
+    transfer = get_sent_transfer(user, pk, need=ACT)
+    received = selectors.received_of(transfer)
+    if received is None or received.is_removed:
+        raise Http404
+    return transfer, received
+
+
 def get_remark(transfer: Transfer, remark_pk: int) -> TransferRemark:
-    _require_pk(remark_pk)
     remark = TransferRemark.objects.filter(pk=remark_pk, transfer=transfer).first()
     if remark is None:
         raise Http404
@@ -111,22 +123,24 @@ def may(user, organisation: Organisation, need: str) -> bool:
 
 def sender_organisation(user, org_pk: int) -> Organisation:
     """A member's own organisation (404 otherwise)."""
-    _require_pk(org_pk)
     return core.get_organisation(user, org_pk)
 
 
 def register_organisation(user, org_pk: int) -> Organisation:
     """The transfer register: director and privacy officer (AUDIT)."""
-    _require_pk(org_pk)
     return core.get_organisation(user, org_pk, need=AUDIT)
 
 
-def get_sender_attachment(user, transfer: Transfer, attachment_pk: int) -> TransferAttachment:
-    _require_pk(attachment_pk)
-    attachment = TransferAttachment.objects.filter(pk=attachment_pk, transfer=transfer).first()
+def _attachment(attachment_pk: int, condition: Q) -> TransferAttachment:
+    attachment = TransferAttachment.objects.filter(condition, pk=attachment_pk).first()
     if attachment is None:
         raise Http404
     return attachment
+
+
+def get_sender_attachment(user, transfer: Transfer, attachment_pk: int) -> TransferAttachment:
+    """An attachment of a concept the user may see (fetched with get_transfer)."""
+    return _attachment(attachment_pk, Q(transfer=transfer))
 
 
 # --- Receiving side ---------------------------------------------------------------------------------------
@@ -138,12 +152,7 @@ def receiving_memberships(user) -> list[Membership]:
     if not user.is_authenticated or not user.is_active:
         return []
     return list(
-        Membership.objects.filter(
-            user=user,
-            is_active=True,
-            role__in=[Membership.Role.STAFF, Membership.Role.DIRECTOR],
-            function_title__isnull=False,
-        ).prefetch_related("locations")
+        core_selectors.staff_memberships().filter(user=user, function_title__isnull=False).prefetch_related("locations")
     )
 
 
@@ -163,12 +172,10 @@ def received_for(user) -> QuerySet[ReceivedTransfer]:
 def receiving_organisation(user, org_pk: int) -> Organisation:
     """The inbox of an organisation the user is a member of (404 otherwise); it lists only
     what the user may open."""
-    _require_pk(org_pk)
     return core.get_organisation(user, org_pk)
 
 
 def get_received(user, pk: int) -> ReceivedTransfer:
-    _require_pk(pk)
     received = (
         received_for(user)
         .select_related(
@@ -192,11 +199,8 @@ def receiver_membership(user, received: ReceivedTransfer) -> Membership | None:
 
 
 def get_received_attachment(user, received: ReceivedTransfer, attachment_pk: int) -> TransferAttachment:
-    _require_pk(attachment_pk)
-    attachment = TransferAttachment.objects.filter(pk=attachment_pk, received=received).first()
-    if attachment is None:
-        raise Http404
-    return attachment
+    """An attachment of a received copy the user may open (fetched with get_received)."""
+    return _attachment(attachment_pk, Q(received=received))
 
 
 def receiver_children(user, received: ReceivedTransfer) -> QuerySet[Child]:
@@ -215,11 +219,10 @@ def parent_children(user) -> QuerySet[Child]:
         guardianships__has_parental_authority=True,
         guardianships__guardian__organisation=F("organisation"),
     )
-    return Child.objects.filter(pk__in=own.values("pk")).select_related("organisation", "location")
+    return core_selectors.children_among(ids=own.values("pk"))
 
 
 def get_parent_child(user, child_pk: int) -> Child:
-    _require_pk(child_pk)
     child = parent_children(user).filter(pk=child_pk).first()
     if child is None:
         raise Http404
@@ -228,8 +231,8 @@ def get_parent_child(user, child_pk: int) -> Child:
 
 def parent_guardian(user, child: Child) -> Guardian:
     guardian = (
-        Guardian.objects.filter(
-            user=user,
+        core.guardian_records(user)
+        .filter(
             organisation_id=child.organisation_id,
             guardianships__child=child,
             guardianships__has_parental_authority=True,
@@ -243,11 +246,10 @@ def parent_guardian(user, child: Child) -> Guardian:
 
 
 def parent_transfers(user) -> QuerySet[Transfer]:
-    return Transfer.objects.filter(child__in=parent_children(user)).exclude(state=Transfer.State.DRAFT)
+    return Transfer.objects.filter(child__in=parent_children(user)).exclude(state=TransferState.DRAFT)
 
 
 def get_parent_transfer(user, pk: int) -> tuple[Transfer, Guardian]:
-    _require_pk(pk)
     transfer = (
         parent_transfers(user)
         .select_related(
@@ -265,13 +267,23 @@ def get_parent_transfer(user, pk: int) -> tuple[Transfer, Guardian]:
     return transfer, parent_guardian(user, transfer.child)
 
 
+def require_with_parents(transfer: Transfer) -> None:
+    """The parents' answer pages exist only while they read first (404 otherwise)."""
+    if not transfer.with_parents:
+        raise Http404
+
+
+def get_parent_pdf_transfer(user, pk: int) -> Transfer:
+    """The parents' transfer that holds the PDF copy they asked for (404 when there is none)."""
+    transfer, _guardian = get_parent_transfer(user, pk)
+    if not transfer.parent_pdf:
+        raise Http404
+    return transfer
+
+
 def get_parent_attachment(transfer: Transfer, attachment_pk: int) -> TransferAttachment:
-    _require_pk(attachment_pk)
-    received = getattr(transfer, "received", None) if transfer.state == Transfer.State.SENT else None
+    received = getattr(transfer, "received", None) if transfer.state == TransferState.SENT else None
     condition = Q(transfer=transfer)
     if received is not None:
         condition |= Q(received=received)
-    attachment = TransferAttachment.objects.filter(condition, pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
-    return attachment
+    return _attachment(attachment_pk, condition)

@@ -1,11 +1,11 @@
-"""The shared steps of the transfer services (transfers/services.py and
-retention.py): the canonical content and its hash, the per-child lock, recording a verdict,
-destroying prepared content (tombstone) and removing a received copy (tombstone).
+"""The shared steps of the transfer services (transfers/services/ and
+retention.py): the canonical content and its hash, a new transfer with its verdict and
+audit, recording a verdict and the parents' answer, destroying prepared content
+(tombstone) and removing a received copy (tombstone).
 
-The per-child lock (`lock_child`) is `Child.objects.select_for_update().get(pk=child.pk)`:
-the SAME statement on the same row as consent.services.child_lock, which a withdrawal or
-an objection takes first. agreements may not import consent.services, so it is repeated
-here; both lock the Child row, so a withdrawal and a share for one child queue.
+The per-child lock is the core's `ikc_share.services.child_lock` (the child's row,
+SELECT … FOR UPDATE): the same lock that a consent withdrawal or an objection takes
+first, so a withdrawal and a share for one child queue.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -24,14 +25,13 @@ from django.utils.translation import gettext as _
 
 from agreements import rules
 from agreements.letters.render import html_to_pdf
-from agreements.models import AgreementVersion, LegalBasis
-from agreements.rules import consent as rules_consent
-from consent import selectors as consent_selectors
-from consent.models import Objection
 from ikc_share.audit import audit_record
-from ikc_share.models import Child, Location
 from transfers import attachments, selectors
 from transfers.models import ReceivedTransfer, Transfer, TransferAttachment
+
+if TYPE_CHECKING:
+    from agreements.models import AgreementVersion
+    from ikc_share.models import Child, Guardian, Location
 
 State = Transfer.State
 PENDING = (State.DRAFT, State.PARENTS_READING, State.PARENTS_TALK, State.CONFIRMED)
@@ -78,9 +78,61 @@ def ordered_codes(version: AgreementVersion, codes) -> list[str]:
     return [c for c in order if c in chosen] + sorted(chosen - set(order))
 
 
-def lock_child(child: Child) -> Child:
-    """The per-child lock: the same statement as consent.services.child_lock."""
-    return Child.objects.select_for_update().get(pk=child.pk)
+def new_transfer(
+    *,
+    child: Child,
+    version: AgreementVersion,
+    location: Location,
+    codes: list[str],
+    verdict: rules.Verdict,
+    actor,
+    at: datetime.datetime,
+    hashed_content: dict,
+    action: str,
+    payload: dict,
+    **fields,
+) -> Transfer:
+    """A new sender's record (saved) of a concept or a recorded meeting: the parties from
+    the agreement, the verdict that allowed it, the hash of `hashed_content`; `fields` are
+    the method, state and the kind's own fields. Audited as `action` in the sender's chain
+    (child, version, location, categories, hash, and `payload`)."""
+    agreement = version.agreement
+    transfer = Transfer(
+        version=version,
+        sending_organisation_id=agreement.sending_organisation_id,
+        receiving_organisation_id=agreement.receiving_organisation_id,
+        receiving_location=location,
+        child=child,
+        category_codes=codes,
+        created_by=actor,
+        created_at=at,
+        **fields,
+    )
+    record_verdict(transfer, verdict, at)
+    transfer.content_sha256 = content_hash(codes=codes, content=hashed_content, parents_view="", attachment_hashes=[])
+    transfer.save()
+    audit_record(
+        organisation=agreement.sending_organisation,
+        actor=actor,
+        action=action,
+        target=transfer,
+        payload={
+            "child": child.pk,
+            "version": version.pk,
+            "location": location.pk,
+            "categories": codes,
+            "content_sha256": transfer.content_sha256,
+            **payload,
+        },
+    )
+    return transfer
+
+
+def set_parents_answer(transfer: Transfer, *, answer: str, guardian: Guardian | None, at) -> None:
+    """Who of the parents answered what, and when (unsaved); "" with None clears it."""
+    transfer.parents_answer = answer
+    transfer.parents_answer_by = guardian
+    transfer.parents_answer_at = at
 
 
 def lock(transfer: Transfer) -> Transfer:
@@ -150,22 +202,11 @@ def parents_said_no(*, transfer: Transfer, at: datetime.datetime) -> str:
     """Why the prepared content must be destroyed now, or "": consent refused or withdrawn
     (or parents disagree) under basis a, an upheld objection under e or f. A consent that is
     merely not given yet, or a pending objection, keeps the content (it is not sent)."""
-    version = transfer.version
-    summary = rules_consent.consent_state_summary(child=transfer.child, version=version, at=at)
-    if version.legal_basis == LegalBasis.CONSENT and summary.state in (
-        rules_consent.REFUSED,
-        rules_consent.WITHDRAWN,
-        rules_consent.CONFLICT,
-    ):
-        return Transfer.StopReason.CONSENT
-    if version.legal_basis in rules_consent.OBJECTION_BASES:
-        facts = consent_selectors.consent_facts(children=[transfer.child], version=version, at=at)[transfer.child_id]
-        if any(
-            o.status == Objection.Status.UPHELD and o.decided_at is not None and o.decided_at <= at
-            for o in facts.objections
-        ):
-            return Transfer.StopReason.OBJECTION
-    return ""
+    said = rules.parents_said_no(child=transfer.child, version=transfer.version, at=at)
+    return {
+        rules.STOPPED_BY_CONSENT: Transfer.StopReason.CONSENT,
+        rules.STOPPED_BY_OBJECTION: Transfer.StopReason.OBJECTION,
+    }.get(said, "")
 
 
 def destroy(*, transfer: Transfer, actor, reason: str, now: datetime.datetime, want_pdf: bool = False) -> Transfer:

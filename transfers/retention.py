@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from agreements import rules
 from ikc_share.audit import audit_record
+from ikc_share.services import child_lock
 from transfers import attachments, records
 from transfers.models import ReceivedTransfer, Transfer, TransferAttachment
 from transfers.records import PENDING
@@ -76,7 +77,7 @@ def pending_recheck(*, transfer: Transfer, at: datetime.datetime | None = None) 
     """A transfer waiting with the parents whose consent was since refused or withdrawn
     (or an objection upheld): destroy the prepared content. True when destroyed."""
     with transaction.atomic():
-        child = records.lock_child(transfer.child)
+        child = child_lock(child=transfer.child)
         transfer = records.lock(transfer)
         transfer.child = child
         if transfer.state not in PENDING:

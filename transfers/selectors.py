@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements import rules
-from agreements.models import AgreementItem, AgreementVersion, DataCategory, LegalBasis, Purpose
-from ikc_share.models import Child, Location, Organisation
+from agreements import selectors as agreement_selectors
+from consent import selectors as consent_selectors
+from ikc_share import selectors as core_selectors
 from transfers import forms as transfer_forms
+from transfers.choices import TransferState
 from transfers.models import ReceivedTransfer, Transfer, TransferAccess, TransferAttachment
+
+if TYPE_CHECKING:
+    from agreements.models import AgreementVersion, DataCategory
+    from ikc_share.models import Child, Location, Organisation
 
 # --- Content for reading ------------------------------------------------------------------------------
 
@@ -31,7 +38,7 @@ class ContentSection:
 
 
 def categories_by_code(codes) -> dict[str, DataCategory]:
-    return {c.code: c for c in DataCategory.objects.filter(code__in=list(codes))}
+    return consent_selectors.categories_by_code(codes)
 
 
 def content_sections(codes: list[str], content: dict) -> list[ContentSection]:
@@ -104,7 +111,7 @@ def version_verdicts(
     """`version_verdict` for several versions, in a number of queries that does not grow
     with the number of versions (rules.check_transfers loads what the check reads once)."""
     at = at or timezone.now()
-    prefetch_related_objects(versions, Prefetch("items", queryset=AgreementItem.objects.select_related("category")))
+    prefetch_related_objects(versions, Prefetch("items", queryset=agreement_selectors.items_with_category()))
     items = {v.pk: sorted(v.items.all(), key=lambda i: i.category.order) for v in versions}
     methods = {v.pk: method or preferred_method(v) for v in versions}
     verdicts = rules.check_transfers(
@@ -137,32 +144,15 @@ def _see_per_category() -> str:
     return _("Niet alle gekozen gegevens mogen worden gedeeld; zie per categorie.")
 
 
-# Which kinds of location a purpose is about (for showing the agreements that apply to a
-# child; whether a transfer is ALLOWED is only ever decided by check_transfer).
-PURPOSE_LOCATIONS = {
-    Purpose.DEVELOPMENT_LINE: {Location.Kind.DAYCARE, Location.Kind.PRESCHOOL},
-    Purpose.VVE_HANDOVER: {Location.Kind.DAYCARE, Location.Kind.PRESCHOOL},
-    Purpose.BSO_SCHOOL: {Location.Kind.BSO, Location.Kind.SCHOOL},
-}
-
-
 def applies_to(version: AgreementVersion, child: Child) -> bool:
     """Does the agreement's purpose concern children at this child's kind of location?
-    (The development line and VVE: children at a daycare or preschool; BSO ↔ school: children
-    at the BSO or, from the school's side, at school.)"""
-    kinds = PURPOSE_LOCATIONS.get(version.purpose)
-    return kinds is None or child.location.kind in kinds
+    (The rule: agreements.rules.purpose_concerns.)"""
+    return rules.purpose_concerns(version.purpose, child.location.kind)
 
 
 def sending_versions(child: Child) -> QuerySet[AgreementVersion]:
     """Active versions under which the child's own organisation sends."""
-    return (
-        AgreementVersion.objects.filter(
-            status=AgreementVersion.Status.ACTIVE, agreement__sending_organisation_id=child.organisation_id
-        )
-        .select_related("agreement__sending_organisation", "agreement__receiving_organisation")
-        .order_by("agreement__title")
-    )
+    return consent_selectors.active_versions_sent_by(child.organisation_id)
 
 
 def child_verdicts(*, child: Child, user, at: datetime.datetime | None = None) -> list[VersionVerdict]:
@@ -176,7 +166,7 @@ def receiving_locations(version: AgreementVersion) -> QuerySet[Location]:
     chosen = version.receiving_locations.all()
     if chosen.exists():
         return chosen.order_by("name")
-    return Location.objects.filter(organisation_id=version.agreement.receiving_organisation_id).order_by("name")
+    return core_selectors.locations_of(organisation_id=version.agreement.receiving_organisation_id)
 
 
 def child_transfers(child: Child) -> QuerySet[Transfer]:
@@ -273,11 +263,8 @@ def may_proceed_on_silence(transfer: Transfer, at: datetime.datetime | None = No
     """Silence for the agreed number of days lets the sender proceed, but never when the
     basis is consent (silence is not a yes)."""
     at = at or timezone.now()
-    return (
-        transfer.state == Transfer.State.PARENTS_READING
-        and transfer.version.legal_basis != LegalBasis.CONSENT
-        and transfer.parents_read_until is not None
-        and at >= transfer.parents_read_until
+    return transfer.state == Transfer.State.PARENTS_READING and rules.may_proceed_on_silence(
+        version=transfer.version, read_until=transfer.parents_read_until, at=at
     )
 
 
@@ -362,7 +349,7 @@ def parent_timeline(child: Child) -> list[TimelineEntry]:
     organisation to which, and each opening by role and organisation (no staff names)."""
     transfers = list(
         Transfer.objects.filter(child=child)
-        .exclude(state=Transfer.State.DRAFT)
+        .exclude(state=TransferState.DRAFT)
         .select_related("sending_organisation", "receiving_organisation", "receiving_location", "version__agreement")
         .order_by("-created_at", "-pk")
     )
@@ -459,6 +446,21 @@ def register(*, organisation: Organisation, at: datetime.datetime | None = None,
 
 
 # ~~~ SECTION for accountability (parallel-edit anchor; remove when merged) ~~~
+
+
+def transfers() -> QuerySet[Transfer]:
+    """Every transfer (the sender's record), unordered, nothing joined: the caller filters."""
+    return Transfer.objects.all()
+
+
+def received_transfers() -> QuerySet[ReceivedTransfer]:
+    """Every received copy (the receiver's record), unordered, nothing joined."""
+    return ReceivedTransfer.objects.all()
+
+
+def transfer_accesses() -> QuerySet[TransferAccess]:
+    """Every opening of a received copy, unordered, nothing joined."""
+    return TransferAccess.objects.all()
 
 
 # ~~~ SECTION for onboarding (parallel-edit anchor; remove when merged) ~~~

@@ -46,9 +46,9 @@ from accountability.models import Incident, RetentionRule
 from accountability.rights.models import RightsRequest
 from accountability.schedule import schedule_for
 from agreements.letters.render import ASSET_BASE, html_to_pdf
-from consent.models import ConsentDecision, Objection, ParentNotice
+from consent import selectors as consent_selectors
+from ikc_share import selectors as core_selectors
 from ikc_share.audit import audit_record
-from ikc_share.models import AuditEvent, Guardianship
 
 FORMAT = "ikc-share access export v1"
 MAX_AUDIT_EVENTS = 5000
@@ -84,7 +84,8 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
     child, guardian, org = request.child, request.guardian, request.organisation
     mine = {guardian.pk}
     ships = list(
-        Guardianship.objects.filter(child=child, guardian__organisation_id=org.pk)
+        core_selectors.guardianships()
+        .filter(child=child, guardian__organisation_id=org.pk)
         .select_related("guardian")
         .order_by("-has_parental_authority", "pk")
     )
@@ -119,7 +120,8 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
             )
 
     decisions = list(
-        ConsentDecision.objects.filter(child=child)
+        consent_selectors.consent_decisions()
+        .filter(child=child)
         .select_related("version__agreement", "category", "letter")
         .order_by("decided_at", "pk")
     )
@@ -151,7 +153,10 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
         )
     notices = []
     for n in (
-        ParentNotice.objects.filter(child=child).select_related("version__agreement", "letter").order_by("at", "pk")
+        consent_selectors.parent_notices()
+        .filter(child=child)
+        .select_related("version__agreement", "letter")
+        .order_by("at", "pk")
     ):
         is_mine = n.guardian_id in mine
         letter = _letter(n.letter, mine=is_mine)
@@ -180,7 +185,10 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
             "decided_at": _iso(o.decided_at),
             "decision_reason": o.decision_reason or None,
         }
-        for o in Objection.objects.filter(child=child).select_related("version__agreement").order_by("created_at", "pk")
+        for o in consent_selectors.objections()
+        .filter(child=child)
+        .select_related("version__agreement")
+        .order_by("created_at", "pk")
     ]
 
     transfers = transfer_facts.for_child(child=child)
@@ -238,7 +246,8 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
         for i in Incident.objects.filter(organisation=org, children=child).order_by("discovered_at")
     ]
     events = list(
-        AuditEvent.objects.filter(organisation=org)
+        core_selectors.audit_events()
+        .filter(organisation=org)
         .filter(Q(child_ref=child.pk) | Q(guardian_ref=guardian.pk, child_ref__isnull=True))
         .order_by("id")[:MAX_AUDIT_EVENTS]
     )

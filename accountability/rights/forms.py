@@ -1,4 +1,4 @@
-"""Forms for rights requests: shape only; the rules are in consent/rights_rules.py and the
+"""Forms for rights requests: shape only; the rules are in accountability/rights/rules.py and the
 services."""
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accountability.rights.models import RightsRequest
-
-MAX_ID = 2**63 - 1
 
 KIND_HELP = {
     "access": _("U krijgt alles wat de organisatie over uw kind en over u vastlegt, als bestand en als PDF."),

@@ -4,7 +4,7 @@ restriction, objection and portability, with their deadline of one calendar mont
 
 An objection request points at the consent app's `Objection` (the one model that blocks
 transfers under bases e and f); its outcome is that objection's decision. Imported at the
-bottom of consent/models.py. State changes go through consent/rights_services.py.
+bottom of accountability/models.py. State changes go through accountability/rights/services.py.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from ikc_share.models import Child, Guardian, Organisation
 
 __all__ = ["RightsRequest", "RightsRequestStep", "rights_export_upload_to"]
 
@@ -56,9 +54,9 @@ class RightsRequest(models.Model):
 
     OPEN_STATUSES = ("received", "acknowledged", "in_progress", "needs_info")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="rights_requests")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="rights_requests")
-    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, related_name="rights_requests")
+    organisation = models.ForeignKey("ikc_share.Organisation", on_delete=models.PROTECT, related_name="rights_requests")
+    child = models.ForeignKey("ikc_share.Child", on_delete=models.PROTECT, related_name="rights_requests")
+    guardian = models.ForeignKey("ikc_share.Guardian", on_delete=models.PROTECT, related_name="rights_requests")
     kind = models.CharField(_("soort verzoek"), max_length=15, choices=Kind.choices)
     channel = models.CharField(_("ontvangen via"), max_length=10, choices=Channel.choices)
     description = models.TextField(_("toelichting van de ouder"), blank=True)

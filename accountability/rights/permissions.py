@@ -1,5 +1,5 @@
 """Who may see and handle rights requests. Builds on ikc_share/permissions.py through
-ikc_share/accountability/permissions.py (auditors, handlers); nothing here is decided in a
+accountability/permissions.py (auditors, handlers); nothing here is decided in a
 view or template.
 
 - Parents see their own requests only (filed by them, or recorded for them by staff), and
@@ -12,22 +12,23 @@ view or template.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accountability import permissions as acc
+from accountability.rights import selectors as rights_selectors
 from accountability.rights.models import RightsRequest
 from consent import permissions as consent_perms
+from ikc_share import http
 from ikc_share import permissions as core
-from ikc_share.models import Child, Organisation
 
-MAX_ID = 2**63 - 1
+if TYPE_CHECKING:
+    from ikc_share.models import Child, Organisation
 
-
-def _id(pk: int) -> int:
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-    return pk
+# URL ids are bounded by the <id:...> converter (ikc_share/http.py) before a view runs; an
+# id from a query string or form goes through http.parse_id.
 
 
 # --- Parents --------------------------------------------------------------------------------------
@@ -38,12 +39,20 @@ def parent_children(user) -> list[consent_perms.ParentAccess]:
     return [a for a in consent_perms.parent_children(user) if a.has_authority]
 
 
+def require_parent_children(user) -> list[consent_perms.ParentAccess]:
+    """The children the parent may file a request for; 404 when there are none."""
+    children = parent_children(user)
+    if not children:
+        raise Http404
+    return children
+
+
 def get_parent_request(user, pk: int) -> RightsRequest:
     if not user.is_authenticated:
         raise Http404
     request = (
         RightsRequest.objects.select_related("child", "guardian", "organisation", "objection__version__agreement")
-        .filter(pk=_id(pk), guardian__user=user)
+        .filter(pk=pk, guardian__user=user)
         .first()
     )
     if request is None:
@@ -51,18 +60,34 @@ def get_parent_request(user, pk: int) -> RightsRequest:
     return request
 
 
+def get_parent_fulfilled_request(user, pk: int) -> RightsRequest:
+    """The parent's own request, once fulfilled (its access export may then be downloaded)."""
+    request = get_parent_request(user, pk)
+    if rights_selectors.effective_status(request) != RightsRequest.Status.FULFILLED:
+        raise Http404
+    return request
+
+
+def ready_export_file(request: RightsRequest, fmt: str):
+    """The access export's file in `fmt` ("json" or "pdf"); 404 while it is not ready."""
+    field = {"json": request.export_json, "pdf": request.export_pdf}.get(fmt)
+    if field is None or not field or request.export_status != RightsRequest.ExportStatus.READY:
+        raise Http404
+    return field
+
+
 # --- Staff ----------------------------------------------------------------------------------------
 
 
 def requests_organisation(user, org_pk: int) -> Organisation:
-    organisation = core.get_organisation(user, _id(org_pk))
+    organisation = core.get_organisation(user, org_pk)
     if not acc.can_see_requests(user, organisation):
         raise PermissionDenied
     return organisation
 
 
 def recording_organisation(user, org_pk: int) -> Organisation:
-    organisation = core.get_organisation(user, _id(org_pk))
+    organisation = core.get_organisation(user, org_pk)
     if not acc.can_record_request(user, organisation):
         raise PermissionDenied
     return organisation
@@ -72,8 +97,10 @@ def recordable_children(user, organisation: Organisation):
     return core.children_for(user).filter(organisation=organisation)
 
 
-def get_recordable_child(user, organisation: Organisation, child_pk: int) -> Child:
-    child = recordable_children(user, organisation).filter(pk=_id(child_pk)).first()
+def get_recordable_child(user, organisation: Organisation, child_pk: int | str) -> Child:
+    """The child (its id from the query string or form) the user may record a request for."""
+    pk = http.parse_id(child_pk)
+    child = recordable_children(user, organisation).filter(pk=pk).first() if pk is not None else None
     if child is None:
         raise Http404
     return child
@@ -84,7 +111,7 @@ def get_request(user, pk: int, *, need: str = "read") -> RightsRequest:
         RightsRequest.objects.select_related(
             "organisation", "child__location", "guardian", "assignee", "created_by", "objection__version__agreement"
         )
-        .filter(pk=_id(pk), organisation__in=core.organisations_for(user, core.READ))
+        .filter(pk=pk, organisation__in=core.organisations_for(user, core.READ))
         .first()
     )
     if request is None:

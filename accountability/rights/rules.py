@@ -16,8 +16,9 @@ from accountability import transfer_facts
 from accountability.anonymise import is_anonymised_child, is_anonymised_guardian
 from accountability.deadlines import MAX_EXTENSION_MONTHS, request_deadline
 from accountability.rights.models import RightsRequest
-from consent.models import ConsentDecision, Objection, ParentNotice
-from ikc_share.models import Guardianship
+from consent import selectors as consent_selectors
+from consent.models import Objection
+from ikc_share import selectors as core_selectors
 
 S = RightsRequest.Status
 NEXT: dict[str, tuple[str, ...]] = {
@@ -125,8 +126,10 @@ def erasure_plan(*, request: RightsRequest, today: datetime.date) -> list[Erasur
             )
         )
 
-    active_children = Guardianship.objects.filter(guardian=guardian).filter(
-        Q(child__left_on__isnull=True) | Q(child__left_on__gt=today)
+    active_children = (
+        core_selectors.guardianships()
+        .filter(guardian=guardian)
+        .filter(Q(child__left_on__isnull=True) | Q(child__left_on__gt=today))
     )
     if is_anonymised_guardian(guardian):
         items.append(ErasureItem("guardian", _("Uw gegevens als ouder"), 0, False, _("Al geanonimiseerd.")))
@@ -194,7 +197,10 @@ def erasure_plan(*, request: RightsRequest, today: datetime.date) -> list[Erasur
             )
         )
 
-    evidence = ConsentDecision.objects.filter(child=child).count() + ParentNotice.objects.filter(child=child).count()
+    evidence = (
+        consent_selectors.consent_decisions().filter(child=child).count()
+        + consent_selectors.parent_notices().filter(child=child).count()
+    )
     items.append(
         ErasureItem(
             "consent_evidence",

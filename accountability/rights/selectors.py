@@ -1,5 +1,6 @@
-"""Read queries for rights requests. Imports models only. Scoping to what a user may see
-happens in consent/rights_permissions.py first.
+"""Read queries for rights requests: this package's models, and the lower apps' rows through
+their selectors. Scoping to what a user may see happens in accountability/rights/permissions.py
+first.
 
 An objection request's outcome is its Objection's decision: a request whose objection was
 upheld or rejected counts as decided, whatever its own status says (`effective_status`).
@@ -9,13 +10,22 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from accountability.deadlines import DeadlineState, deadline_state
 from accountability.rights.models import RightsRequest, RightsRequestStep
+from agreements import selectors as agreement_selectors
+from agreements.choices import AgreementVersionStatus
+from agreements.rules import bases
 from consent.models import Objection
-from ikc_share.models import Child, Guardian, Organisation
+from ikc_share import selectors as core_selectors
+from ikc_share.choices import MembershipRole
+
+if TYPE_CHECKING:
+    from agreements.models import AgreementVersion
+    from ikc_share.models import Child, Guardian, Organisation
 
 OPEN = RightsRequest.OPEN_STATUSES
 
@@ -110,3 +120,59 @@ def closed_before(*, organisation: Organisation, cutoff: datetime.datetime) -> Q
     return RightsRequest.objects.filter(organisation=organisation).filter(
         Q(closed_at__lt=cutoff) | Q(kind=RightsRequest.Kind.OBJECTION, objection__decided_at__lt=cutoff)
     )
+
+
+# --- What the request forms offer -------------------------------------------------------------
+
+
+def objection_versions(*, organisation_ids) -> list[tuple[int, str]]:
+    """(pk, label) of the active versions these organisations send under a basis that
+    allows objection (art. 21), by agreement title: one query."""
+    versions = (
+        agreement_selectors.agreement_versions()
+        .filter(
+            status=AgreementVersionStatus.ACTIVE,
+            agreement__sending_organisation_id__in=list(organisation_ids),
+            legal_basis__in=bases.objection_bases(),
+        )
+        .select_related("agreement")
+        .order_by("agreement__title")
+    )
+    return [(v.pk, v.label) for v in versions]
+
+
+def version_or_none(*, pk: int | None) -> AgreementVersion | None:
+    """The version a request objects to, with its sender (None when none was chosen)."""
+    if pk is None:
+        return None
+    return (
+        agreement_selectors.agreement_versions().select_related("agreement__sending_organisation").filter(pk=pk).first()
+    )
+
+
+def guardians_of_child(*, child: Child, organisation: Organisation) -> dict[int, Guardian]:
+    """The child's guardians on the organisation's own records, by id."""
+    ships = (
+        core_selectors.guardianships()
+        .filter(child=child, guardian__organisation=organisation)
+        .select_related("guardian")
+    )
+    return {s.guardian.pk: s.guardian for s in ships}
+
+
+def handler_choices(*, organisation: Organisation) -> list[tuple[int, str]]:
+    """(user id, name) of those who may handle the organisation's requests: its directors
+    and the staff members marked as privacy contact."""
+    members = (
+        core_selectors.memberships()
+        .filter(organisation=organisation, is_active=True)
+        .filter(Q(role=MembershipRole.DIRECTOR) | Q(role=MembershipRole.STAFF, is_privacy_contact=True))
+        .select_related("user")
+        .order_by("user__last_name")
+    )
+    return [(m.user_id, m.user.get_full_name() or m.user.get_username()) for m in members]
+
+
+def member_user(*, organisation: Organisation, user_id: int):
+    """The login of the organisation's member `user_id` (the form offered members only)."""
+    return core_selectors.memberships().get(organisation=organisation, user_id=user_id).user

@@ -11,6 +11,7 @@ objection's own page and the request follows that decision.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,10 +24,13 @@ from accountability.models import PurgeRecord, RetentionRule
 from accountability.permissions import can_handle
 from accountability.rights import rules as rights_rules
 from accountability.rights.models import RightsRequest, RightsRequestStep
-from agreements.models import AgreementVersion
 from consent import services
+from ikc_share import selectors as core_selectors
 from ikc_share.audit import audit_record
-from ikc_share.models import Child, Guardian, Guardianship
+
+if TYPE_CHECKING:
+    from agreements.models import AgreementVersion
+    from ikc_share.models import Child, Guardian
 
 Kind = RightsRequest.Kind
 Status = RightsRequest.Status
@@ -92,12 +96,14 @@ def rights_request_submit(
         raise ValidationError(_("Deze datum van ontvangst ligt meer dan een jaar terug."))
     if (
         guardian.organisation_id != child.organisation_id
-        or not Guardianship.objects.filter(guardian=guardian, child=child).exists()
+        or not core_selectors.guardianships().filter(guardian=guardian, child=child).exists()
     ):
         raise ValidationError(_("Deze ouder of verzorger hoort niet bij dit kind."))
     if (
         channel == RightsRequest.Channel.PORTAL
-        and not Guardianship.objects.filter(guardian=guardian, child=child, has_parental_authority=True).exists()
+        and not core_selectors.guardianships()
+        .filter(guardian=guardian, child=child, has_parental_authority=True)
+        .exists()
     ):
         raise ValidationError(
             _("Alleen een ouder met ouderlijk gezag kan dit verzoek hier indienen. Neem contact op met de organisatie.")
@@ -244,7 +250,7 @@ def _purged(request: RightsRequest, *, kind: str, object_type: str, pk: int) -> 
 
 @transaction.atomic
 def rights_request_erase(*, request: RightsRequest, actor, today: datetime.date | None = None) -> RightsRequest:
-    """Carry out the erasure plan (consent/rights_rules.erasure_plan): anonymise what may go,
+    """Carry out the erasure plan (accountability/rights/rules.erasure_plan): anonymise what may go,
     have the receiver erase copies shared with consent (art. 19), keep the rest with its
     reason. The audit chain is untouched and stays verifiable."""
     request = _lock(request)

@@ -5,11 +5,12 @@ service → redirect with a message."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,52 +33,31 @@ from accountability.rights.forms import (
 )
 from accountability.rights.models import RightsRequest
 from accountability.selectors import advice_for
-from agreements.models import AgreementVersion, LegalBasis
-from ikc_share.models import Guardianship, Membership
+from accountability.views.common import form_errors_to_messages
+from ikc_share import http
 
 portal_login_required = login_required(login_url="consent:portal-login")
 
 
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+def _handle(request: HttpRequest, rr: RightsRequest, action: Callable[[], object], success: str) -> HttpResponse:
+    """Run one handler service on the request; its errors, or the success message, show on
+    the request's page."""
+    try:
+        action()
+    except ValidationError as exc:
+        http.errors_to_messages(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect("consent:rights-detail", pk=rr.pk)
 
 
-def _form_errors(request: HttpRequest, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def _objection_versions(organisation_ids) -> list[tuple]:
-    versions = (
-        AgreementVersion.objects.filter(
-            status=AgreementVersion.Status.ACTIVE,
-            agreement__sending_organisation_id__in=list(organisation_ids),
-            legal_basis__in=[LegalBasis.PUBLIC_TASK, LegalBasis.LEGITIMATE_INTEREST],
-        )
-        .select_related("agreement")
-        .order_by("agreement__title")
-    )
-    return [(v.pk, v.label) for v in versions]
-
-
-def _version_or_none(pk: int | None) -> AgreementVersion | None:
-    if pk is None:
-        return None
-    return AgreementVersion.objects.select_related("agreement__sending_organisation").filter(pk=pk).first()
+def _invalid(request: HttpRequest, rr: RightsRequest, form) -> HttpResponse:
+    form_errors_to_messages(request, form)
+    return redirect("consent:rights-detail", pk=rr.pk)
 
 
 def _download(request_obj: RightsRequest, fmt: str) -> FileResponse:
-    field = {"json": request_obj.export_json, "pdf": request_obj.export_pdf}.get(fmt)
-    if field is None or not field or request_obj.export_status != RightsRequest.ExportStatus.READY:
-        raise Http404
+    field = perms.ready_export_file(request_obj, fmt)
     name = f"inzage-{request_obj.child.first_name.lower()}-{request_obj.export_generated_at:%Y%m%d}.{fmt}"
     content_type = "application/json" if fmt == "json" else "application/pdf"
     return FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=content_type)
@@ -90,7 +70,7 @@ def _download(request_obj: RightsRequest, fmt: str) -> FileResponse:
 @portal_login_required
 def portal_list(request: HttpRequest) -> HttpResponse:
     rows = rights_selectors.requests_for_parent(user=request.user, today=timezone.localdate())
-    return _private(
+    return http.private(
         render(
             request,
             "accountability/rights/portal_list.html",
@@ -102,11 +82,9 @@ def portal_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @portal_login_required
 def portal_new(request: HttpRequest) -> HttpResponse:
-    children = perms.parent_children(request.user)
-    if not children:
-        raise Http404
+    children = perms.require_parent_children(request.user)
     by_child = {a.child.pk: a for a in children}
-    versions = _objection_versions({a.child.organisation_id for a in children})
+    versions = rights_selectors.objection_versions(organisation_ids={a.child.organisation_id for a in children})
     initial = {}
     if request.GET.get("child", "").isdigit() and int(request.GET["child"]) in by_child:
         initial["child"] = int(request.GET["child"])
@@ -124,11 +102,11 @@ def portal_new(request: HttpRequest) -> HttpResponse:
                 guardian=access.guardian,
                 kind=form.cleaned_data["kind"],
                 description=form.cleaned_data["description"],
-                version=_version_or_none(form.cleaned_data.get("version")),
+                version=rights_selectors.version_or_none(pk=form.cleaned_data.get("version")),
                 actor=request.user,
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            http.errors_to_messages(request, exc)
         else:
             messages.success(
                 request,
@@ -136,7 +114,9 @@ def portal_new(request: HttpRequest) -> HttpResponse:
                 % {"date": rr.due_on.strftime("%d-%m-%Y")},
             )
             return redirect("consent:rights-portal-detail", pk=rr.pk)
-    return _private(render(request, "accountability/rights/portal_new.html", {"form": form, "kind_help": KIND_HELP}))
+    return http.private(
+        render(request, "accountability/rights/portal_new.html", {"form": form, "kind_help": KIND_HELP})
+    )
 
 
 @require_GET
@@ -144,7 +124,7 @@ def portal_new(request: HttpRequest) -> HttpResponse:
 def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rr = perms.get_parent_request(request.user, pk)
     status = rights_selectors.effective_status(rr)
-    return _private(
+    return http.private(
         render(
             request,
             "accountability/rights/portal_detail.html",
@@ -166,12 +146,10 @@ def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @portal_login_required
 def portal_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
-    rr = perms.get_parent_request(request.user, pk)
-    if rights_selectors.effective_status(rr) != RightsRequest.Status.FULFILLED:
-        raise Http404
+    rr = perms.get_parent_fulfilled_request(request.user, pk)
     response = _download(rr, fmt)
     rights_services.rights_request_export_downloaded(request=rr, actor=request.user, fmt=fmt, by_parent=True)
-    return _private(response)
+    return http.private(response)
 
 
 # --- Staff --------------------------------------------------------------------------------------
@@ -209,13 +187,12 @@ def staff_record(request: HttpRequest, org_pk: int) -> HttpResponse:
             "accountability/rights/staff_pick_child.html",
             {"organisation": organisation, "children": children, "section": "requests"},
         )
-    child = perms.get_recordable_child(request.user, organisation, int(raw_child))
-    ships = Guardianship.objects.filter(child=child, guardian__organisation=organisation).select_related("guardian")
-    guardians = {s.guardian.pk: s.guardian for s in ships}
+    child = perms.get_recordable_child(request.user, organisation, raw_child)
+    guardians = rights_selectors.guardians_of_child(child=child, organisation=organisation)
     form = RecordRequestForm(
         request.POST or None,
         guardians=[(pk, g.full_name) for pk, g in guardians.items()],
-        versions=_objection_versions([organisation.pk]),
+        versions=rights_selectors.objection_versions(organisation_ids=[organisation.pk]),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -226,11 +203,11 @@ def staff_record(request: HttpRequest, org_pk: int) -> HttpResponse:
                 channel=form.cleaned_data["channel"],
                 received_on=form.cleaned_data["received_on"],
                 description=form.cleaned_data["description"],
-                version=_version_or_none(form.cleaned_data.get("version")),
+                version=rights_selectors.version_or_none(pk=form.cleaned_data.get("version")),
                 actor=request.user,
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            http.errors_to_messages(request, exc)
         else:
             messages.success(request, _("Het verzoek is vastgelegd."))
             if perms.may_handle(request.user, organisation):
@@ -241,16 +218,6 @@ def staff_record(request: HttpRequest, org_pk: int) -> HttpResponse:
         "accountability/rights/staff_record.html",
         {"organisation": organisation, "child": child, "form": form, "section": "requests"},
     )
-
-
-def _handlers(organisation) -> list[tuple]:
-    members = (
-        Membership.objects.filter(organisation=organisation, is_active=True)
-        .filter(Q(role=Membership.Role.DIRECTOR) | Q(role=Membership.Role.STAFF, is_privacy_contact=True))
-        .select_related("user")
-        .order_by("user__last_name")
-    )
-    return [(m.user_id, m.user.get_full_name() or m.user.get_username()) for m in members]
 
 
 @require_GET
@@ -284,7 +251,9 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["status_form"] = StatusForm(statuses=statuses)
         if rights_rules.extension_problem(request=rr, months=2, reason="-", today=today) is None:
             context["extend_form"] = ExtendForm()
-        context["assign_form"] = AssignForm(initial={"assignee": rr.assignee_id}, handlers=_handlers(organisation))
+        context["assign_form"] = AssignForm(
+            initial={"assignee": rr.assignee_id}, handlers=rights_selectors.handler_choices(organisation=organisation)
+        )
     return render(request, "accountability/rights/staff_detail.html", context)
 
 
@@ -295,17 +264,15 @@ def staff_status(request: HttpRequest, pk: int) -> HttpResponse:
     statuses = [(s, s) for s in rights_rules.NEXT.get(rr.status, ())]
     form = StatusForm(request.POST, statuses=statuses)
     if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("consent:rights-detail", pk=rr.pk)
-    try:
-        rights_services.rights_request_set_status(
+        return _invalid(request, rr, form)
+    return _handle(
+        request,
+        rr,
+        lambda: rights_services.rights_request_set_status(
             request=rr, status=form.cleaned_data["status"], message=form.cleaned_data["message"], actor=request.user
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("De status is gewijzigd; de ouder ziet hem in het ouderportaal."))
-    return redirect("consent:rights-detail", pk=rr.pk)
+        ),
+        _("De status is gewijzigd; de ouder ziet hem in het ouderportaal."),
+    )
 
 
 @require_POST
@@ -314,53 +281,46 @@ def staff_extend(request: HttpRequest, pk: int) -> HttpResponse:
     rr = perms.get_request(request.user, pk, need="handle")
     form = ExtendForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("consent:rights-detail", pk=rr.pk)
-    try:
-        rights_services.rights_request_extend(
+        return _invalid(request, rr, form)
+    return _handle(
+        request,
+        rr,
+        lambda: rights_services.rights_request_extend(
             request=rr, months=form.cleaned_data["months"], reason=form.cleaned_data["reason"], actor=request.user
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("De termijn is verlengd; de ouder leest de reden in het ouderportaal."))
-    return redirect("consent:rights-detail", pk=rr.pk)
+        ),
+        _("De termijn is verlengd; de ouder leest de reden in het ouderportaal."),
+    )
 
 
 @require_POST
 @login_required
 def staff_assign(request: HttpRequest, pk: int) -> HttpResponse:
     rr = perms.get_request(request.user, pk, need="handle")
-    handlers = _handlers(rr.organisation)
+    handlers = rights_selectors.handler_choices(organisation=rr.organisation)
     form = AssignForm(request.POST, handlers=handlers)
     if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("consent:rights-detail", pk=rr.pk)
+        return _invalid(request, rr, form)
     assignee = None
     if form.cleaned_data["assignee"] is not None:
-        assignee = Membership.objects.get(organisation=rr.organisation, user_id=form.cleaned_data["assignee"]).user
-    try:
-        rights_services.rights_request_assign(request=rr, assignee=assignee, actor=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Het verzoek is toegewezen."))
-    return redirect("consent:rights-detail", pk=rr.pk)
+        assignee = rights_selectors.member_user(organisation=rr.organisation, user_id=form.cleaned_data["assignee"])
+    return _handle(
+        request,
+        rr,
+        lambda: rights_services.rights_request_assign(request=rr, assignee=assignee, actor=request.user),
+        _("Het verzoek is toegewezen."),
+    )
 
 
 @require_POST
 @login_required
 def staff_export_prepare(request: HttpRequest, pk: int) -> HttpResponse:
     rr = perms.get_request(request.user, pk, need="handle")
-    try:
-        rights_services.rights_request_export_prepare(request=rr, actor=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(
-            request, _("De gegevens worden verzameld. Controleer de inzage voordat u het verzoek afhandelt.")
-        )
-    return redirect("consent:rights-detail", pk=rr.pk)
+    return _handle(
+        request,
+        rr,
+        lambda: rights_services.rights_request_export_prepare(request=rr, actor=request.user),
+        _("De gegevens worden verzameld. Controleer de inzage voordat u het verzoek afhandelt."),
+    )
 
 
 @require_GET
@@ -369,19 +329,16 @@ def staff_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     rr = perms.get_request(request.user, pk)
     response = _download(rr, fmt)
     rights_services.rights_request_export_downloaded(request=rr, actor=request.user, fmt=fmt, by_parent=False)
-    return _private(response)
+    return http.private(response)
 
 
 @require_POST
 @login_required
 def staff_erase(request: HttpRequest, pk: int) -> HttpResponse:
     rr = perms.get_request(request.user, pk, need="handle")
-    try:
-        rights_services.rights_request_erase(request=rr, actor=request.user)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(
-            request, _("De verwijdering is uitgevoerd. Handel het verzoek af met een bericht aan de ouder.")
-        )
-    return redirect("consent:rights-detail", pk=rr.pk)
+    return _handle(
+        request,
+        rr,
+        lambda: rights_services.rights_request_erase(request=rr, actor=request.user),
+        _("De verwijdering is uitgevoerd. Handel het verzoek af met een bericht aan de ouder."),
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
+from agreements.letters.content import LANGUAGE_NAMES
+
+LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
 
 
 class LetterBatchForm(forms.Form):

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+
+from agreements.letters.choices import LetterBatchStatus
 
 
 def letter_upload_to(instance: Letter, filename: str) -> str:
@@ -50,11 +51,7 @@ class Letter(models.Model):
 class LetterBatch(models.Model):
     """A director's request for personalised paper letters for all children at once."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("In de wachtrij")
-        RUNNING = "running", _("Bezig")
-        DONE = "done", _("Klaar")
-        FAILED = "failed", _("Mislukt")
+    Status = LetterBatchStatus
 
     version = models.ForeignKey("agreements.AgreementVersion", on_delete=models.PROTECT, related_name="letter_batches")
     language = models.CharField(max_length=2, default="nl")

@@ -14,10 +14,13 @@ the only place that decides access; views ask these helpers and nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from agreements.letters.content import LANGUAGES
 from agreements.letters.models import Letter, LetterBatch
 from agreements.models import AgreementVersion
 from ikc_share.permissions import AUDIT, MANAGE, READ, User, has_org_perm, organisations_for
@@ -67,25 +70,23 @@ def _get_version(user: User, pk: int) -> AgreementVersion:
     return version
 
 
-def get_version_for_preview(user: User, pk: int) -> AgreementVersion:
+def _get_version_allowed(user: User, pk: int, allowed: Callable[[User, AgreementVersion], bool]) -> AgreementVersion:
     version = _get_version(user, pk)
-    if not may_preview(user, version):
+    if not allowed(user, version):
         raise PermissionDenied
     return version
+
+
+def get_version_for_preview(user: User, pk: int) -> AgreementVersion:
+    return _get_version_allowed(user, pk, may_preview)
 
 
 def get_version_for_generate(user: User, pk: int) -> AgreementVersion:
-    version = _get_version(user, pk)
-    if not may_generate(user, version):
-        raise PermissionDenied
-    return version
+    return _get_version_allowed(user, pk, may_generate)
 
 
 def get_version_for_batch(user: User, pk: int) -> AgreementVersion:
-    version = _get_version(user, pk)
-    if not may_start_batch(user, version):
-        raise PermissionDenied
-    return version
+    return _get_version_allowed(user, pk, may_start_batch)
 
 
 def batches_visible(user: User) -> QuerySet[LetterBatch]:
@@ -124,3 +125,10 @@ def get_public_letter(token: str) -> Letter:
     if letter is None:
         raise Http404
     return letter
+
+
+def get_language(language: str) -> str:
+    """A language of the letters from the URL; 404 for any other."""
+    if language not in LANGUAGES:
+        raise Http404
+    return language

@@ -1,6 +1,6 @@
 """State changes around information letters that enqueue background work. The work
-itself (rendering, storing, zipping) is in agreements/letters.py, which the tasks call;
-this module sits above the tasks so that nothing imports in a circle."""
+itself (rendering, storing, zipping) is in storage.py, personal.py and batches.py, which
+the tasks call; this module sits above the tasks so that nothing imports in a circle."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agreements import tasks
-from agreements.letters import render as letters
+from agreements.letters.content import LANGUAGES, check_language
 from agreements.letters.models import LetterBatch
+from agreements.letters.selectors import batch_recipients, generic_letters
+from agreements.letters.storage import check_active
 from agreements.models import AgreementVersion
 from ikc_share.audit import audit_record
 
@@ -22,12 +24,9 @@ def letters_generate(*, version: AgreementVersion, actor: Any = None) -> list[st
     yet, rendered by a task after commit. Returns the languages queued. Called when a
     version becomes active (agreements.services.agreement_version_approve) and by the
     "make the letters" button."""
-    if version.status != AgreementVersion.Status.ACTIVE:
-        raise ValidationError(
-            _("Alleen voor een actieve afspraak maken we een brief voor ouders. Bekijk een concept als voorbeeld.")
-        )
-    existing = set(letters.generic_letters(version).values_list("language", flat=True))
-    missing = [lang for lang in letters.LANGUAGES if lang not in existing]
+    check_active(version)
+    existing = set(generic_letters(version).values_list("language", flat=True))
+    missing = [lang for lang in LANGUAGES if lang not in existing]
     actor_id = getattr(actor, "pk", None)
     for lang in missing:
         transaction.on_commit(lambda lang=lang: tasks.letter_generate.delay(version.pk, lang, actor_id), robust=True)
@@ -38,8 +37,7 @@ def letters_generate(*, version: AgreementVersion, actor: Any = None) -> list[st
 def letter_batch_start(*, version: AgreementVersion, language: str, actor: Any) -> LetterBatch:
     """A director asks for personalised paper letters for all children of the sending
     organisation. The batch runs in Celery; its page shows the progress."""
-    if language not in letters.LANGUAGES:
-        raise ValidationError(_("Deze taal kennen we niet."))
+    check_language(language)
     version = (
         AgreementVersion.objects.select_for_update()
         .select_related("agreement__sending_organisation")
@@ -52,7 +50,7 @@ def letter_batch_start(*, version: AgreementVersion, language: str, actor: Any) 
     ).first()
     if busy is not None:
         raise ValidationError(_("Deze brieven worden al gemaakt. Wacht tot die reeks klaar is."))
-    total = letters.batch_recipients(version).count()
+    total = batch_recipients(version).count()
     if total == 0:
         raise ValidationError(_("Er zijn geen ouders met gezag bij de kinderen van deze organisatie."))
     batch = LetterBatch.objects.create(version=version, language=language, requested_by=actor, total=total)

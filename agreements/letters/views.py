@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -16,30 +16,28 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from agreements.letters import permissions as perms
-from agreements.letters import render as letters
 from agreements.letters import services as letters_services
+from agreements.letters.batches import batch_sections
+from agreements.letters.content import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    is_draft_version,
+    letter_preview_context,
+    letter_preview_render,
+)
 from agreements.letters.forms import LetterBatchForm
+from agreements.letters.links import paper_link_max_age
 from agreements.letters.models import LetterBatch
-
-LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
-
-
-def _language(language: str) -> str:
-    if language not in letters.LANGUAGES:
-        raise Http404
-    return language
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def _no_index(response: HttpResponse) -> HttpResponse:
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
+from agreements.letters.render import render_letter_body
+from agreements.letters.selectors import (
+    generic_letters,
+    latest_batches,
+    letter_download_name,
+    letter_stored_body,
+    version_for_letter,
+)
+from agreements.letters.storage import letter_generic_ensure
+from ikc_share.http import errors_to_messages, private
 
 # --- Public: anyone with the unguessable link ------------------------------------------------
 
@@ -54,11 +52,11 @@ def letter_public(request: HttpRequest, token: str) -> HttpResponse:
             {
                 "letter": letter,
                 "version": letter.version,
-                "body": letters.letter_stored_body(letter),
-                "languages": [(code, LANGUAGE_NAMES[code]) for code in letters.LANGUAGES if code != letter.language],
+                "body": letter_stored_body(letter),
+                "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES if code != letter.language],
             },
         )
-    return _no_index(response)
+    return private(response)
 
 
 @require_GET
@@ -67,17 +65,17 @@ def letter_public_pdf(request: HttpRequest, token: str) -> FileResponse:
     response = FileResponse(
         letter.file.open("rb"),
         as_attachment=True,
-        filename=letters.letter_download_name(letter),
+        filename=letter_download_name(letter),
         content_type="application/pdf",
     )
-    return _no_index(response)
+    return private(response)
 
 
 @require_GET
 def letter_public_language(request: HttpRequest, token: str, language: str) -> HttpResponse:
     """The same letter in the other language (made now, once, if it is not there yet)."""
     letter = perms.get_public_letter(token)
-    other = letters.letter_generic_ensure(version=letter.version, language=_language(language))
+    other = letter_generic_ensure(version=letter.version, language=perms.get_language(language))
     return redirect("agreements:letter-public", token=other.public_token)
 
 
@@ -89,7 +87,7 @@ def letter_public_language(request: HttpRequest, token: str, language: str) -> H
 def version_letters(request: HttpRequest, version_pk: int) -> HttpResponse:
     version = perms.get_version_for_preview(request.user, version_pk)
     agreement = version.agreement
-    generic = {letter.language: letter for letter in letters.generic_letters(version)}
+    generic = {letter.language: letter for letter in generic_letters(version)}
     may_batch = perms.may_start_batch(request.user, version)
     return render(
         request,
@@ -97,14 +95,14 @@ def version_letters(request: HttpRequest, version_pk: int) -> HttpResponse:
         {
             "version": version,
             "agreement": agreement,
-            "languages": [(code, LANGUAGE_NAMES[code], generic.get(code)) for code in letters.LANGUAGES],
+            "languages": [(code, LANGUAGE_NAMES[code], generic.get(code)) for code in LANGUAGES],
             "is_active": version.status == version.Status.ACTIVE,
-            "is_draft": letters.is_draft_version(version),
+            "is_draft": is_draft_version(version),
             "may_generate": perms.may_generate(request.user, version),
             "may_batch": may_batch,
             "batch_form": LetterBatchForm() if may_batch else None,
-            "batches": LetterBatch.objects.filter(version=version)[:20] if may_batch else [],
-            "paper_link_days": letters.paper_link_max_age().days,
+            "batches": latest_batches(version) if may_batch else [],
+            "paper_link_days": paper_link_max_age().days,
             "organisation": agreement.sending_organisation,
         },
     )
@@ -114,17 +112,17 @@ def version_letters(request: HttpRequest, version_pk: int) -> HttpResponse:
 @login_required
 def letter_preview(request: HttpRequest, version_pk: int, language: str) -> HttpResponse:
     version = perms.get_version_for_preview(request.user, version_pk)
-    language = _language(language)
-    context = letters.letter_preview_context(version=letters.version_for_letter(version.pk), language=language)
+    language = perms.get_language(language)
+    context = letter_preview_context(version=version_for_letter(version.pk), language=language)
     return render(
         request,
         "agreements/letters/preview.html",
         {
             "version": version,
             "language": language,
-            "body": letters.render_letter_body(context),
+            "body": render_letter_body(context),
             "is_draft": context["draft"],
-            "languages": [(code, LANGUAGE_NAMES[code]) for code in letters.LANGUAGES],
+            "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         },
     )
 
@@ -134,10 +132,8 @@ def letter_preview(request: HttpRequest, version_pk: int, language: str) -> Http
 @never_cache
 def letter_preview_pdf(request: HttpRequest, version_pk: int, language: str) -> HttpResponse:
     version = perms.get_version_for_preview(request.user, version_pk)
-    rendered = letters.letter_preview_render(
-        version=letters.version_for_letter(version.pk), language=_language(language)
-    )
-    prefix = "concept" if letters.is_draft_version(version) else "voorbeeld"
+    rendered = letter_preview_render(version=version_for_letter(version.pk), language=perms.get_language(language))
+    prefix = "concept" if is_draft_version(version) else "voorbeeld"
     response = HttpResponse(rendered.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{prefix}-informatiebrief-v{version.number}-{language}.pdf"'
     return response
@@ -150,7 +146,7 @@ def letter_generate(request: HttpRequest, version_pk: int) -> HttpResponse:
     try:
         queued = letters_services.letters_generate(version=version, actor=request.user)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         if queued:
             messages.success(request, _("De brieven worden gemaakt. Ververs deze pagina over een paar seconden."))
@@ -175,7 +171,7 @@ def letter_batch_start(request: HttpRequest, version_pk: int) -> HttpResponse:
             version=version, language=form.cleaned_data["language"], actor=request.user
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
         return redirect("agreements:version-letters", version_pk=version.pk)
     messages.success(request, _("De brieven worden gemaakt. Op deze pagina ziet u hoe ver het is."))
     return redirect("agreements:letter-batch", pk=batch.pk)
@@ -197,7 +193,7 @@ def letter_batch(request: HttpRequest, pk: int) -> HttpResponse:
             "percent": int(100 * batch.done / batch.total) if batch.total else 0,
             "organisation": batch.version.agreement.sending_organisation,
             # e.g. the consent app's "handed over" confirmation (registered, never imported here)
-            "sections": letters.batch_sections(batch=batch, user=request.user),
+            "sections": batch_sections(batch=batch, user=request.user),
         },
     )
 

@@ -6,7 +6,7 @@ these. Each takes an agreement version (anything with `.legal_basis`) or the bas
 
 from __future__ import annotations
 
-from agreements.models import LegalBasis
+from agreements.choices import LegalBasis
 
 # Bases under which parents may object (art. 21(1)): public task (e) and legitimate
 # interest (f). Nothing is shared while an objection runs or was upheld.

@@ -1,6 +1,6 @@
 """The consent, notice and objection part of the legal-basis rules.
 
-check_transfer (agreements/rules.py) calls `consent_reasons` for EVERY legal basis: it
+check_transfer (agreements/rules/transfers.py) calls `consent_reasons` for EVERY legal basis: it
 returns, per category code, the sentences that say why that category may NOT be shared
 now (an empty list: nothing here blocks it). The coverage page and the parent portal call
 `consent_state_summary` for the state in words ("Toestemming van Sanne; wacht op Mark").
@@ -32,22 +32,24 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agreements.models import AgreementVersion, DataCategory, GuardianPolicy, LegalBasis
+from agreements.choices import GuardianPolicy
+from agreements.models import AgreementVersion, DataCategory
+from agreements.rules import bases
+from agreements.rules.common import format_day, join_names
+from agreements.rules.objections import PENDING, UPHELD, objection_status_at
 from consent import selectors
-from consent.models import ConsentDecision, Objection
-from ikc_share.models import Child
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-from agreements.rules.bases import OBJECTION_BASES  # noqa: E402
+if TYPE_CHECKING:
+    from ikc_share.models import Child
 
-# Child-level states (coverage page, portal).
+# Child-level states (coverage page, portal); given, refused and withdrawn are also the
+# stored states of a decision (consent.choices.ConsentDecisionState).
 GIVEN = "given"
 REFUSED = "refused"
 WITHDRAWN = "withdrawn"
@@ -70,21 +72,10 @@ _EXPIRED = "expired"
 _PARTIAL = "partial"
 
 
-def _date(at: datetime.datetime | datetime.date) -> str:
-    day = at.astimezone(AMSTERDAM).date() if isinstance(at, datetime.datetime) else at
-    return formats.date_format(day, "j F Y")
-
-
-def _names(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return _("%(first)s en %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
-
-
 @dataclass(frozen=True)
 class CategoryState:
     state: str  # given / not_explicit / expired / refused / withdrawn / none
-    decision: ConsentDecision | None = None
+    decision: selectors.DecisionFact | None = None
     expired_on: datetime.datetime | None = None
 
 
@@ -122,12 +113,17 @@ def consent_reasons(
     list = allowed as far as consent, notices and objections go). `categories` holds
     DataCategory objects or codes."""
     cats = _resolve_categories(categories)
-    facts = selectors.consent_facts(children=[child], version=version, at=at)[child.pk]
+    facts = consent_facts(child=child, version=version, at=at)
     return reasons_from_facts(facts=facts, version=version, categories=cats, at=at)
 
 
+def consent_facts(*, child: Child, version: AgreementVersion, at: datetime.datetime) -> selectors.ConsentFacts:
+    """The consent facts of one child and version at `at` (consent/selectors.py)."""
+    return selectors.consent_facts(children=[child], version=version, at=at)[child.pk]
+
+
 def consent_state_summary(*, child: Child, version: AgreementVersion, at: datetime.datetime) -> ConsentSummary:
-    facts = selectors.consent_facts(children=[child], version=version, at=at)[child.pk]
+    facts = consent_facts(child=child, version=version, at=at)
     return summary_from_facts(facts=facts, version=version, categories=selectors.version_categories(version), at=at)
 
 
@@ -156,11 +152,17 @@ def consent_state_summaries_for_pairs(
 ) -> dict[tuple[int, int], ConsentSummary]:
     """The same for many (child, version) pairs in a fixed number of queries (the parent
     portal and the staff child page, with every active agreement at once)."""
+    return _over_pairs(pairs=pairs, at=at, answer=summary_from_facts)
+
+
+def _over_pairs(*, pairs: Iterable[tuple[Child, AgreementVersion]], at: datetime.datetime, answer) -> dict:
+    """`answer(facts=, version=, categories=, at=)` for each (child, version) pair, with the
+    facts and the categories read once for all of them."""
     pairs = list(pairs)
     all_facts = selectors.consent_facts_for_pairs(pairs=pairs, at=at)
     categories = selectors.categories_of_versions({v.pk: v for _c, v in pairs}.values())
     return {
-        (c.pk, v.pk): summary_from_facts(facts=all_facts[c.pk, v.pk], version=v, categories=categories[v.pk], at=at)
+        (c.pk, v.pk): answer(facts=all_facts[c.pk, v.pk], version=v, categories=categories[v.pk], at=at)
         for c, v in pairs
     }
 
@@ -191,12 +193,12 @@ def reasons_from_facts(
     at: datetime.datetime,
 ) -> dict[str, list[str]]:
     shared = _notice_reasons(facts, version, at)
-    if version.legal_basis in OBJECTION_BASES:
+    if bases.allows_objection(version):
         shared += _objection_reasons(facts, at)
     out: dict[str, list[str]] = {}
     for cat in categories:
         reasons = list(shared)
-        if version.legal_basis == LegalBasis.CONSENT:
+        if bases.asks_consent(version):
             reasons += _category_consent_reasons(facts, version, cat, at)
         out[cat.code] = reasons
     return out
@@ -221,42 +223,36 @@ def _notice_reasons(facts: selectors.ConsentFacts, version: AgreementVersion, at
             % {"name": name, "number": version.number}
             for name in missing
         ]
-    if version.legal_basis in OBJECTION_BASES and version.objection_wait_days:
+    if bases.allows_objection(version) and version.objection_wait_days:
         informed_at = max(first_notice[g.pk] for g in guardians)
         allowed_from = informed_at + datetime.timedelta(days=version.objection_wait_days)
         if at < allowed_from:
             return [
                 _("Ouders mogen eerst bezwaar maken: de wachttijd na het informeren loopt tot %(date)s.")
-                % {"date": _date(allowed_from)}
+                % {"date": format_day(allowed_from)}
             ]
     return []
-
-
-def _objection_status_at(objection: Objection, at: datetime.datetime) -> str:
-    if objection.decided_at is not None and objection.decided_at <= at:
-        return objection.status
-    return Objection.Status.PENDING
 
 
 def _objection_reasons(facts: selectors.ConsentFacts, at: datetime.datetime) -> list[str]:
     reasons = []
     for o in facts.objections:
-        status = _objection_status_at(o, at)
-        if status == Objection.Status.PENDING:
+        status = objection_status_at(o, at)
+        if status == PENDING:
             reasons.append(
                 _("%(name)s heeft op %(date)s bezwaar gemaakt; tot de directeur beslist, wordt er niets gedeeld.")
-                % {"name": o.guardian.first_name, "date": _date(o.created_at)}
+                % {"name": o.guardian.first_name, "date": format_day(o.created_at)}
             )
-        elif status == Objection.Status.UPHELD:
+        elif status == UPHELD:
             reasons.append(
                 _("Het bezwaar van %(name)s is op %(date)s toegewezen: er wordt niets gedeeld.")
-                % {"name": o.guardian.first_name, "date": _date(o.decided_at)}
+                % {"name": o.guardian.first_name, "date": format_day(o.decided_at)}
             )
     return reasons
 
 
 def category_state(
-    decisions: list[ConsentDecision], category: DataCategory, version: AgreementVersion, at: datetime.datetime
+    decisions: list[selectors.DecisionFact], category: DataCategory, version: AgreementVersion, at: datetime.datetime
 ) -> CategoryState:
     """The latest decision of ONE guardian that applies to `category` (decisions sorted by
     decided_at, pk; already limited to the covering versions and to <= at)."""
@@ -266,7 +262,7 @@ def category_state(
             latest = d
     if latest is None:
         return CategoryState(_NONE)
-    if latest.state != ConsentDecision.State.GIVEN:
+    if latest.state != GIVEN:
         return CategoryState(latest.state, latest)
     if category.is_special and not latest.explicit:
         return CategoryState(_NOT_EXPLICIT, latest)
@@ -277,7 +273,7 @@ def category_state(
     return CategoryState(GIVEN, latest)
 
 
-def _category_suffix(decision: ConsentDecision, category: DataCategory) -> str:
+def _category_suffix(decision: selectors.DecisionFact, category: DataCategory) -> str:
     if decision.category_id is None:
         return ""
     return " " + _("voor de categorie %(name)s") % {"name": category.name}
@@ -296,13 +292,13 @@ def _category_consent_reasons(
         if st.state == WITHDRAWN:
             reasons.append(
                 _("Toestemming ingetrokken door %(name)s op %(date)s")
-                % {"name": g.name, "date": _date(st.decision.decided_at)}
+                % {"name": g.name, "date": format_day(st.decision.decided_at)}
                 + _category_suffix(st.decision, category)
             )
         elif st.state == REFUSED:
             reasons.append(
                 _("Toestemming geweigerd door %(name)s op %(date)s")
-                % {"name": g.name, "date": _date(st.decision.decided_at)}
+                % {"name": g.name, "date": format_day(st.decision.decided_at)}
                 + _category_suffix(st.decision, category)
             )
     if reasons:
@@ -320,11 +316,15 @@ def _category_consent_reasons(
     return [_no_consent_sentence(states, category)]
 
 
+def _expired_sentence(g, st: CategoryState) -> str:
+    return _("Toestemming van %(name)s is verlopen op %(date)s") % {"name": g.name, "date": format_day(st.expired_on)}
+
+
 def _no_consent_sentence(states, category: DataCategory) -> str:
     expired = [(g, st) for g, st in states if st.state == _EXPIRED]
     if expired:
         g, st = expired[-1]
-        return _("Toestemming van %(name)s is verlopen op %(date)s") % {"name": g.name, "date": _date(st.expired_on)}
+        return _expired_sentence(g, st)
     if any(st.state == _NOT_EXPLICIT for _g, st in states):
         return _(
             "Geen uitdrukkelijke toestemming voor de categorie %(name)s (bijzondere persoonsgegevens: een "
@@ -335,7 +335,7 @@ def _no_consent_sentence(states, category: DataCategory) -> str:
 
 def _waiting_sentence(g, st: CategoryState, category: DataCategory) -> str:
     if st.state == _EXPIRED:
-        return _("Toestemming van %(name)s is verlopen op %(date)s") % {"name": g.name, "date": _date(st.expired_on)}
+        return _expired_sentence(g, st)
     if st.state == _NOT_EXPLICIT:
         return _("Wacht op uitdrukkelijke toestemming van %(name)s voor de categorie %(category)s") % {
             "name": g.name,
@@ -362,7 +362,7 @@ def summary_from_facts(
                 reasons.append(t)
     allowed = bool(categories) and not reasons
     informed = bool(facts.with_authority) and not _notice_reasons_missing(facts)
-    if version.legal_basis != LegalBasis.CONSENT:
+    if not bases.asks_consent(version):
         return ConsentSummary(
             state=NOT_NEEDED,
             sentence=_not_needed_sentence(version, facts, at),
@@ -384,7 +384,7 @@ def state_from_facts(
 ) -> str:
     """Only the child-level state of `summary_from_facts` (the same rules, without the
     sentences and the per-category reasons): for counting many children at once."""
-    if version.legal_basis != LegalBasis.CONSENT:
+    if not bases.asks_consent(version):
         return NOT_NEEDED
     state, _sentence = _child_state(_guardian_summaries(facts, version, categories, at), version)
     return state
@@ -395,13 +395,7 @@ def consent_states_for_pairs(
 ) -> dict[tuple[int, int], str]:
     """The child-level state for many (child, version) pairs: the privacy officer's coverage
     bar counts them for every child of the organisation."""
-    pairs = list(pairs)
-    all_facts = selectors.consent_facts_for_pairs(pairs=pairs, at=at)
-    categories = selectors.categories_of_versions({v.pk: v for _c, v in pairs}.values())
-    return {
-        (c.pk, v.pk): state_from_facts(facts=all_facts[c.pk, v.pk], version=v, categories=categories[v.pk], at=at)
-        for c, v in pairs
-    }
+    return _over_pairs(pairs=pairs, at=at, answer=state_from_facts)
 
 
 def _notice_reasons_missing(facts: selectors.ConsentFacts) -> bool:
@@ -410,15 +404,15 @@ def _notice_reasons_missing(facts: selectors.ConsentFacts) -> bool:
 
 
 def _not_needed_sentence(version: AgreementVersion, facts: selectors.ConsentFacts, at: datetime.datetime) -> str:
-    if version.legal_basis == LegalBasis.LEGAL_DUTY:
+    if bases.is_legal_duty(version):
         text = _("Geen toestemming nodig: de wet regelt deze overdracht; ouders worden wel geïnformeerd")
-    elif version.legal_basis in OBJECTION_BASES:
+    elif bases.allows_objection(version):
         text = _("Geen toestemming nodig; ouders worden geïnformeerd en mogen bezwaar maken")
         for o in facts.objections:
-            status = _objection_status_at(o, at)
-            if status == Objection.Status.PENDING:
+            status = objection_status_at(o, at)
+            if status == PENDING:
                 text += "; " + _("bezwaar van %(name)s in behandeling") % {"name": o.guardian.first_name}
-            elif status == Objection.Status.UPHELD:
+            elif status == UPHELD:
                 text += "; " + _("bezwaar van %(name)s toegewezen") % {"name": o.guardian.first_name}
             else:
                 text += "; " + _("bezwaar van %(name)s afgewezen") % {"name": o.guardian.first_name}
@@ -470,7 +464,7 @@ def _child_state(guardians: list[GuardianSummary], version: AgreementVersion) ->
     if giving:
         full = [g.name for g in giving if g.state == GIVEN]
         if full:
-            parts.append(_("toestemming van %(names)s") % {"names": _names(full)})
+            parts.append(_("toestemming van %(names)s") % {"names": join_names(full)})
         for g in giving:
             if g.state == _PARTIAL:
                 parts.append(
@@ -480,12 +474,12 @@ def _child_state(guardians: list[GuardianSummary], version: AgreementVersion) ->
     for g in refused:
         parts.append(_("geweigerd door %(name)s") % {"name": g.name})
     for g in withdrawn:
-        parts.append(_("ingetrokken door %(name)s op %(date)s") % {"name": g.name, "date": _date(g.at)})
+        parts.append(_("ingetrokken door %(name)s op %(date)s") % {"name": g.name, "date": format_day(g.at)})
     if silent:
-        names = _names([g.name for g in silent])
+        names = join_names([g.name for g in silent])
         expired = [g for g in silent if g.not_covered]
         if expired:
-            parts.append(_("toestemming van %(names)s verlopen") % {"names": _names([g.name for g in expired])})
+            parts.append(_("toestemming van %(names)s verlopen") % {"names": join_names([g.name for g in expired])})
         if giving and version.guardian_policy == GuardianPolicy.ALL_MUST_CONSENT:
             parts.append(_("wacht op %(names)s") % {"names": names})
         elif not giving and not refused and not withdrawn:

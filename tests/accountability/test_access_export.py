@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from accountability.rights import export as rights_export
 from accountability.rights import services as rights_services
 from accountability.rights.models import RightsRequest
-from tests.accountability.records import seed_emma
+from tests.builders import seed_emma
 
 pytestmark = pytest.mark.pdf
 

@@ -16,17 +16,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
+from accountability.audit_browser import AuditQuery, audit_page
 from accountability.models import AuditReport, VerificationJob
-from accountability.selectors import AuditQuery, audit_page
 from ikc_share.audit import audit_record, chain_for, verify_chains
 from ikc_share.models import AuditEvent, Child
-from tests.accountability.builders import guardian_of
-from tests.consent.builders import make_version
+from tests.builders import agreement_version
+from tests.builders import guardian as guardian_of
 
 
 @pytest.fixture
 def version(world):
-    return make_version(world, title="Doorgaande lijn")
+    return agreement_version(world, title="Doorgaande lijn")
 
 
 @pytest.fixture

@@ -17,13 +17,13 @@ from django.utils import timezone
 from accountability.rights import services as rights_services
 from consent import services
 from ikc_share.models import Child, Guardian, Guardianship
-from tests.accountability.builders import guardian_of, incident
-from tests.consent.builders import decide, inform_all, make_version, object_
+from tests.builders import agreement_version, decide, incident, inform_all, object_
+from tests.builders import guardian as guardian_of
 
 
 @pytest.fixture
 def version(world):
-    return make_version(world, title="Doorgaande lijn")
+    return agreement_version(world, title="Doorgaande lijn")
 
 
 def _children(world, version, n: int, start: int = 0) -> None:
@@ -58,7 +58,7 @@ def test_dashboard_shows_coverage_deadlines_and_the_rest(world, version, login):
     overdue = _request(world, 40)
     soon = _request(world, 27, child=world.child_bso)
     object_(
-        make_version(world, basis="f", title="BSO en school"),
+        agreement_version(world, basis="f", title="BSO en school"),
         world.child_bso,
         guardian_of(world, world.child_bso, "Mark"),
     )

@@ -16,7 +16,7 @@ from accountability.rights import services as rights_services
 from accountability.rights.models import RightsRequest
 from ikc_share.audit import verify_chains
 from ikc_share.models import AuditEvent, Child, Guardian
-from tests.accountability.records import seed_emma
+from tests.builders import seed_emma
 from transfers.models import ReceivedTransfer, Transfer
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accountability import services
 from accountability.models import AdviceNote, Incident, IncidentNotice
 from ikc_share.models import AuditEvent, Membership
-from tests.accountability.builders import incident
+from tests.builders import incident
 
 
 def _form(world, **extra):

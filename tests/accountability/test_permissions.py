@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accountability.builders import access_request, incident
-from tests.transfers import builders as transfer_builders
+from tests import builders
+from tests.builders import access_request, incident
 
 
 @pytest.fixture
 def sent(world):
-    return transfer_builders.sent(world)
+    return builders.sent(world)
 
 
 def test_school_privacy_officer_sees_nothing_of_the_childcare_organisation(world, login, sent):

@@ -10,12 +10,12 @@ import pytest
 from pypdf import PdfReader
 
 from accountability import register
-from tests.consent.builders import make_version
+from tests.builders import agreement_version
 
 
 @pytest.fixture
 def version(world):
-    return make_version(world, title="Doorgaande lijn")
+    return agreement_version(world, title="Doorgaande lijn")
 
 
 def test_register_has_the_base_processing_and_every_active_agreement(world, version):

@@ -17,7 +17,7 @@ from accountability.schedule import DEFAULTS
 from accountability.selectors import retention_overview
 from ikc_share.audit import verify_chains
 from ikc_share.models import AuditEvent, Child, Guardian
-from tests.accountability.builders import access_request, incident
+from tests.builders import access_request, incident
 
 
 def _left(child, months_ago: int) -> None:

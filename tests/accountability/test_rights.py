@@ -19,8 +19,7 @@ from accountability.rights.models import RightsRequest
 from consent import services as consent_services
 from consent.models import Objection
 from ikc_share.models import AuditEvent, Guardianship, Membership
-from tests.accountability.builders import guardian_of
-from tests.consent.builders import make_version
+from tests.builders import agreement_version, guardian
 
 
 def _submit(
@@ -28,7 +27,7 @@ def _submit(
 ):
     child = child or world.child_daycare
     return rights_services.rights_request_submit(
-        child=child, guardian=guardian_of(world, child, "Sanne"), kind=kind, description="",
+        child=child, guardian=guardian(world, child, "Sanne"), kind=kind, description="",
         actor=world.user(actor), channel=channel,
         received_on=timezone.localdate() - datetime.timedelta(days=days_ago),
     )  # fmt: skip
@@ -45,7 +44,7 @@ def test_parent_files_in_the_portal_and_follows_the_status(world, login):
     assert response.url == f"/portal/requests/{request.pk}/"
     today = timezone.localdate()
     assert (request.received_on, request.due_on, request.status) == (today, request_deadline(today), "received")
-    assert request.channel == "portal" and request.guardian == guardian_of(world, world.child_daycare, "Sanne")
+    assert request.channel == "portal" and request.guardian == guardian(world, world.child_daycare, "Sanne")
     page = client.get(response.url).content.decode()
     assert "Ontvangen" in page and "U krijgt uiterlijk" in page
     assert "Inzage (art. 15)" in client.get("/portal/requests/").content.decode()
@@ -66,7 +65,7 @@ def test_a_parent_without_authority_cannot_file_for_the_child(world, login):
     assert response.status_code == 200 and not RightsRequest.objects.exists()
     with pytest.raises(ValidationError, match="ouderlijk gezag"):
         rights_services.rights_request_submit(
-            child=world.child_daycare, guardian=guardian_of(world, world.child_daycare, "Mark"), kind="access",
+            child=world.child_daycare, guardian=guardian(world, world.child_daycare, "Mark"), kind="access",
             description="", actor=world.user("parent_b"),
         )  # fmt: skip
 
@@ -79,7 +78,7 @@ def test_staff_record_a_request_received_by_letter(world, login):
     response = client.post(
         f"{url}?child={world.child_daycare.pk}",
         {
-            "guardian": guardian_of(world, world.child_daycare, "Mark").pk,
+            "guardian": guardian(world, world.child_daycare, "Mark").pk,
             "kind": "rectification",
             "channel": "phone",
             "received_on": received.isoformat(),
@@ -161,7 +160,7 @@ def test_privacy_contact_handles_the_privacy_officer_only_advises(world, login):
 
 
 def test_an_objection_request_is_the_consent_apps_objection(world, login):
-    version = make_version(world, basis="f", title="BSO en school")
+    version = agreement_version(world, basis="f", title="BSO en school")
     client = login(world.user("parent_a"))
     client.post(
         "/portal/requests/new/",

@@ -10,8 +10,7 @@ from django.utils import formats, timezone, translation
 
 from agreements import rules, services
 from agreements.models import AgreementVersion, Approval
-from tests.agreements.helpers import activate, category, make_active, make_awaiting, vve_spec
-from tests.consent.builders import decide, guardian, inform_all
+from tests.builders import activate, category, decide, guardian, inform_all, make_active, make_awaiting, vve_spec
 
 AMS = ZoneInfo("Europe/Amsterdam")
 VVE = ["vve_programme", "vve_duration"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from agreements import services
 from agreements.models import Agreement, DataCategory
 from ikc_share.models import AuditEvent
-from tests.agreements.helpers import make_active, make_awaiting, make_draft, role, spec
+from tests.builders import make_active, make_awaiting, make_draft, role, spec
 
 
 def _create_url(world, org=None, **params):

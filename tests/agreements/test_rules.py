@@ -11,8 +11,9 @@ from django.utils import translation
 
 from agreements import rules
 from agreements.models import Art9Condition, LegalBasis, Purpose
+from consent.choices import ConsentDecisionState, ObjectionStatus
 from ikc_share.models import Location
-from tests.agreements.helpers import items, role, spec, vve_spec
+from tests.builders import items, role, spec, vve_spec
 from tests.factories import IkcFactory, make_organisation
 
 OBJECTION = (
@@ -472,3 +473,18 @@ def test_change_summary_reads_as_sentences(world):
 def test_location_of_receiver_is_fine(world):
     extra = Location.objects.create(organisation=world.school, ikc=world.ikc, name="Dependance", kind="school")
     assert rules.errors(rules.validate_version(spec(world, receiving_locations=[extra]))) == []
+
+
+def test_the_rules_name_the_stored_consent_states():
+    """The rules may not import consent (a higher layer): the states they compare with are
+    named in agreements/rules and must equal the stored ones."""
+    assert (rules.objections.PENDING, rules.objections.UPHELD, rules.objections.REJECTED) == (
+        ObjectionStatus.PENDING,
+        ObjectionStatus.UPHELD,
+        ObjectionStatus.REJECTED,
+    )
+    assert (rules.consent.GIVEN, rules.consent.REFUSED, rules.consent.WITHDRAWN) == (
+        ConsentDecisionState.GIVEN,
+        ConsentDecisionState.REFUSED,
+        ConsentDecisionState.WITHDRAWN,
+    )

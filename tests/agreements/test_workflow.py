@@ -12,7 +12,7 @@ from agreements import services
 from agreements.models import Agreement, AgreementVersion, Approval
 from ikc_share.audit import verify_chains
 from ikc_share.models import AuditEvent
-from tests.agreements.helpers import activate, items, make_active, make_awaiting, make_draft, role, spec
+from tests.builders import activate, items, make_active, make_awaiting, make_draft, role, spec
 
 
 def _events(action: str) -> list[AuditEvent]:

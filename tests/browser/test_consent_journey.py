@@ -17,7 +17,7 @@ from agreements.rules.consent import consent_reasons
 from consent import services
 from consent.models import ConsentDecision
 from ikc_share.models import Child
-from tests.consent.builders import make_version
+from tests.builders import agreement_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,7 +61,7 @@ def _fits(page) -> bool:
 
 def test_parent_gives_and_withdraws_consent_on_a_phone(world, page_for, live_server, settings):
     settings.SITE_URL = live_server.url
-    version = make_version(world, codes=CODES)  # whole agreement, with a special category (health)
+    version = agreement_version(world, codes=CODES)  # whole agreement, with a special category (health)
     noah = world.child_daycare
     services.consent_round_start(
         version=version,

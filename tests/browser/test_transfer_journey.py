@@ -14,7 +14,7 @@ from django.core import mail
 
 from tests.browser.conftest import login_with_password
 from tests.browser.test_consent_journey import axe_violations, load_axe
-from tests.transfers.builders import version
+from tests.builders import transfer_version
 from transfers.models import ReceivedTransfer, Transfer, TransferAccess
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +29,7 @@ def test_development_line_handover_with_parents_reading_first(world, page_for, l
     teacher_user = world.user("staff_school")
     teacher_user.first_name, teacher_user.last_name = "Jeroen", "de Vries"
     teacher_user.save(update_fields=["first_name", "last_name"])
-    v = version(world)  # consent (Sanne said yes), parents informed, parents read first
+    v = transfer_version(world)  # consent (Sanne said yes), parents informed, parents read first
     noah = world.child_daycare
 
     # 1. The pedagogisch medewerker sees "May I share?" on Noah's page and prepares the handover.

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from consent.mail import magic_link
 from ikc_share.models import AuditEvent, Guardian, Guardianship
-from tests.consent.builders import fake_letter, make_version
+from tests.builders import agreement_version, fake_letter
 
 
 @pytest.fixture(autouse=True)
@@ -131,7 +131,7 @@ def test_a_link_session_reaches_the_portal_only(world, staff_parent):
 
 
 def test_a_link_session_opens_the_letter_pdf(world):
-    version = make_version(world)
+    version = agreement_version(world)
     letter = fake_letter(version)
     path, q = _link(world.user("parent_a"))
     client = Client()
@@ -200,7 +200,7 @@ def test_asking_for_links_is_throttled(world):
 
 
 def test_a_guardian_with_an_address_but_no_login_gets_one(world):
-    version = make_version(world)
+    version = agreement_version(world)
     fake_letter(version)
     g = Guardian.objects.create(
         organisation=world.childcare, first_name="Kim", last_name="Nieuw", email="kim.nieuw@example.nl", language="en"

@@ -14,25 +14,26 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from agreements.letters import render as letters
+from agreements.letters.batches import letter_batch_run
 from agreements.letters.models import Letter, LetterBatch
+from agreements.letters.selectors import generic_letter
 from consent import services
 from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail, ParentNotice
 from ikc_share.models import AuditEvent, Guardian
+from tests.builders import letter_version
 from tests.factories import ChildFactory, GuardianFactory, link_guardian
-from tests.letters.builders import make_version
 
 pytestmark = pytest.mark.pdf
 
 
 @pytest.fixture
 def version(world):
-    return make_version(world, basis="a")
+    return letter_version(world, basis="a")
 
 
 def _batch(world, version) -> LetterBatch:
     batch = LetterBatch.objects.create(version=version, language="nl", requested_by=world.user("director_childcare"))
-    letters.letter_batch_run(batch_id=batch.pk)
+    letter_batch_run(batch_id=batch.pk)
     batch.refresh_from_db()
     return batch
 
@@ -129,7 +130,7 @@ def test_a_parent_who_came_by_the_paper_link_decides_against_the_letter_on_the_p
     form = client.get(target).context["form"]
     response = client.post(target, {"letter": form["letter"].value(), "choice": "yes"})
     assert response.status_code == 302
-    generic = letters.generic_letter(version=version, language="nl")
+    generic = generic_letter(version=version, language="nl")
     naima.refresh_from_db()
     decisions = ConsentDecision.objects.filter(child=sem, guardian=naima)  # one per category
     assert decisions.exists()

@@ -1,4 +1,4 @@
-"""The consent, notice and objection rules (agreements/rules_consent.py), table-driven:
+"""The consent, notice and objection rules (agreements/rules/consent.py), table-driven:
 each row sets up versions, decisions, notices and objections for Noah (guardians Sanne
 and Mark, both with parental authority; Erik without) and states the exact sentences
 that block one category at one moment. An empty list means: allowed."""
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from agreements.rules.consent import consent_reasons, consent_state_summary
-from tests.consent.builders import day, decide, guardian, inform, make_version, object_
+from tests.builders import agreement_version, day, decide, guardian, inform, object_
 
 ID = "identification"
 LANG = "development_language"
@@ -254,7 +254,7 @@ def _build(world, case: Case, erik):
     for i, kwargs in enumerate(case.versions):
         last = i == len(case.versions) - 1
         status = kwargs.get("status", "active" if last else "superseded")
-        v = make_version(
+        v = agreement_version(
             world,
             basis=case.basis,
             policy=case.policy,

@@ -22,12 +22,12 @@ from consent import services
 from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection, ParentNotice
 from consent.services import Answer
 from ikc_share.models import AuditEvent, Guardian, Guardianship
-from tests.consent.builders import fake_letter, guardian, inform_all, make_version
+from tests.builders import agreement_version, fake_letter, guardian, inform_all
 
 
 @pytest.fixture
 def version(world):
-    v = make_version(world)
+    v = agreement_version(world)
     fake_letter(v, "nl")
     fake_letter(v, "en")
     return v
@@ -68,7 +68,7 @@ def test_a_decision_records_letter_policy_and_audit(world, version):
 
 
 def test_explicit_is_only_recorded_when_there_is_a_special_category(world):
-    v = make_version(world, codes=["identification", "development_language"])
+    v = agreement_version(world, codes=["identification", "development_language"])
     (d,) = _decide(world, v, _sanne(world), explicit=True, letter=fake_letter(v))
     assert not d.explicit
 
@@ -98,7 +98,7 @@ def test_per_category_answers_only_where_the_agreement_allows(world, version):
     cat = DataCategory.objects.get(code="identification")
     with pytest.raises(ValidationError, match="hele afspraak"):
         _decide(world, version, _sanne(world), category=cat)
-    per_cat = make_version(world, per_category=True, title="Per onderdeel")
+    per_cat = agreement_version(world, per_category=True, title="Per onderdeel")
     (d,) = _decide(world, per_cat, _sanne(world), category=cat, letter=fake_letter(per_cat))
     assert d.category == cat
     with pytest.raises(ValidationError, match="staat niet in de afspraak"):
@@ -112,16 +112,16 @@ def test_per_category_answers_only_where_the_agreement_allows(world, version):
 
 
 def test_consent_is_not_asked_for_other_bases_or_inactive_versions(world):
-    duty = make_version(world, basis="c", title="VVE")
+    duty = agreement_version(world, basis="c", title="VVE")
     with pytest.raises(ValidationError, match="geen toestemming nodig"):
         _decide(world, duty, _sanne(world), letter=None)
-    draft = make_version(world, status="draft", title="Concept")
+    draft = agreement_version(world, status="draft", title="Concept")
     with pytest.raises(ValidationError, match="niet \\(meer\\) actief"):
         _decide(world, draft, _sanne(world), letter=None)
 
 
 def test_a_letter_of_another_version_is_refused(world, version):
-    other = make_version(world, title="Andere afspraak")
+    other = agreement_version(world, title="Andere afspraak")
     with pytest.raises(ValidationError):
         _decide(world, version, _sanne(world), letter=fake_letter(other))
 
@@ -332,7 +332,7 @@ def test_a_reminder_goes_only_to_who_has_not_answered(world, version, django_cap
 
 
 def test_a_round_for_a_legal_duty_informs(world, django_capture_on_commit_callbacks):
-    duty = make_version(world, basis="c", title="VVE-overdracht")
+    duty = agreement_version(world, basis="c", title="VVE-overdracht")
     fake_letter(duty)
     with django_capture_on_commit_callbacks(execute=True):
         round_ = _round(world, duty)
@@ -397,7 +397,7 @@ def test_a_notice_for_a_stranger_is_refused(world, version):
 
 
 def test_an_objection_blocks_until_the_director_rejects_it(world):
-    f = make_version(world, basis="f", title="Gerechtvaardigd belang")
+    f = agreement_version(world, basis="f", title="Gerechtvaardigd belang")
     noah = world.child_daycare
     inform_all(f, noah, at=timezone.now() - timezone.timedelta(days=30))
     assert (
@@ -437,7 +437,7 @@ def test_objection_only_for_e_and_f(world, version):
 
 
 def test_guardians_are_reminded_once_before_consent_expires(world):
-    v = make_version(world, valid_months=12, title="Verloopt")
+    v = agreement_version(world, valid_months=12, title="Verloopt")
     fake_letter(v)
     noah = world.child_daycare
     eleven_months_ago = timezone.now() - timezone.timedelta(days=340)
@@ -449,7 +449,7 @@ def test_guardians_are_reminded_once_before_consent_expires(world):
     assert consent_mail.consent_expiry_reminders_send() == 0  # once
     assert _events("consent.expiry_reminder_sent")
     # Withdrawn consent is not "about to expire".
-    other = make_version(world, valid_months=12, title="Ingetrokken")
+    other = agreement_version(world, valid_months=12, title="Ingetrokken")
     _decide(world, other, _sanne(world), letter=fake_letter(other), decided_at=eleven_months_ago)
     services.consent_withdraw(
         child=noah, guardian=_sanne(world), version=other, channel="portal", actor=None, language="nl"
@@ -458,10 +458,10 @@ def test_guardians_are_reminded_once_before_consent_expires(world):
 
 
 def test_after_a_small_change_parents_who_consented_get_the_new_letter(world, django_capture_on_commit_callbacks):
-    v1 = make_version(world, title="Klein gewijzigd")
+    v1 = agreement_version(world, title="Klein gewijzigd")
     fake_letter(v1)
     _decide(world, v1, _sanne(world), letter=fake_letter(v1))
-    v2 = make_version(world, agreement=v1.agreement, material=False)
+    v2 = agreement_version(world, agreement=v1.agreement, material=False)
     fake_letter(v2)
     from ikc_share.models import Child
 

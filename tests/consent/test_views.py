@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from consent.models import ConsentDecision, Objection, ParentNotice
 from ikc_share.models import AuditEvent, Guardian, Guardianship
-from tests.consent.builders import fake_letter, guardian, inform_all, make_version, other_family_child
+from tests.builders import agreement_version, fake_letter, guardian, inform_all, other_family_child
 
 
 @pytest.fixture
 def version(world):
-    v = make_version(world)  # whole agreement, with the special category "health"
+    v = agreement_version(world)  # whole agreement, with the special category "health"
     fake_letter(v, "nl")
     fake_letter(v, "en")
     return v
@@ -27,7 +27,7 @@ def version(world):
 
 @pytest.fixture
 def per_category(world):
-    v = make_version(world, per_category=True, title="Per onderdeel")
+    v = agreement_version(world, per_category=True, title="Per onderdeel")
     fake_letter(v, "nl")
     return v
 
@@ -178,7 +178,7 @@ def test_a_parent_never_sees_another_familys_child(world, version, login):
 
 
 def test_a_version_of_another_organisation_is_not_found(world, login):
-    school_version = make_version(world, sender=world.school, receiver=world.childcare, title="School → BSO")
+    school_version = agreement_version(world, sender=world.school, receiver=world.childcare, title="School → BSO")
     client = login(world.user("parent_a"))
     assert client.get(_decide_url(world, school_version)).status_code == 404
     # ... but through the school's own record of Emma, it is there.
@@ -187,7 +187,7 @@ def test_a_version_of_another_organisation_is_not_found(world, login):
 
 
 def test_objecting_in_the_portal_and_the_directors_answer(world, login):
-    f = make_version(world, basis="f", title="Gerechtvaardigd belang")
+    f = agreement_version(world, basis="f", title="Gerechtvaardigd belang")
     fake_letter(f)
     client = login(world.user("parent_b"))
     url = reverse("consent:portal-object", args=[world.child_daycare.pk, f.pk])

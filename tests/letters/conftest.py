@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.letters.builders import make_version, seed_categories
+from tests.builders import letter_version, seed_letter_categories
 
 
 @pytest.fixture(autouse=True)
@@ -32,20 +32,20 @@ def letter_storage(request, settings, tmp_path):
 
 @pytest.fixture
 def categories(db):
-    return seed_categories()
+    return seed_letter_categories()
 
 
 @pytest.fixture
 def version_factory(world):
     def _make(**kwargs):
-        return make_version(world, **kwargs)
+        return letter_version(world, **kwargs)
 
     return _make
 
 
 @pytest.fixture
 def consent_version(world):
-    return make_version(world, basis="a")
+    return letter_version(world, basis="a")
 
 
 def pdf_text(data: bytes | Path) -> str:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from agreements.letters import render as letters
-from tests.letters.builders import EXPLANATION
+from agreements.letters.content import letter_preview_render
+from agreements.letters.personal import letter_personal_ensure
+from agreements.letters.selectors import version_for_letter
+from agreements.letters.storage import letter_generic_ensure
+from tests.builders import EXPLANATION
 from tests.letters.conftest import pdf_pages, pdf_text
 
 pytestmark = pytest.mark.pdf
@@ -184,7 +187,7 @@ BASIS = {
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_generic_letter_says_everything_required(version_factory, basis, language):
     version = version_factory(basis=basis)
-    letter = letters.letter_generic_ensure(version=version, language=language)
+    letter = letter_generic_ensure(version=version, language=language)
     with letter.file.open("rb") as fh:
         data = fh.read()
     text = pdf_text(data)
@@ -207,13 +210,13 @@ def test_generic_letter_says_everything_required(version_factory, basis, languag
 )
 def test_guardian_policy_all_must_consent(version_factory, language, phrase):
     version = version_factory(basis="a", guardian_policy="all")
-    letter = letters.letter_generic_ensure(version=version, language=language)
+    letter = letter_generic_ensure(version=version, language=language)
     assert phrase in pdf_text(letter.file.read())
 
 
 def test_vve_letter_names_the_statutory_items(version_factory):
     version = version_factory(basis="c", purpose="vve_handover", special=False)
-    text = pdf_text(letters.letter_generic_ensure(version=version, language="nl").file.read())
+    text = pdf_text(letter_generic_ensure(version=version, language="nl").file.read())
     assert "voor- en vroegschoolse educatie (VVE)" in text
     assert "VVE-programma en duur" in text
     assert "De wet regelt dit: Besluit basisvoorwaarden kwaliteit voorschoolse educatie" in text
@@ -222,7 +225,7 @@ def test_vve_letter_names_the_statutory_items(version_factory):
 
 def test_letter_is_signed_by_the_approving_directors(world, version_factory):
     version = version_factory(basis="a")
-    text = pdf_text(letters.letter_generic_ensure(version=version, language="nl").file.read())
+    text = pdf_text(letter_generic_ensure(version=version, language="nl").file.read())
     for who in ("director_childcare", "director_school"):
         assert world.user(who).get_full_name() in text
     assert "namens Kinderopvang Test" in text and "namens Schoolbestuur Test" in text
@@ -234,7 +237,7 @@ def test_letter_is_signed_by_the_approving_directors(world, version_factory):
 )
 def test_draft_preview_has_a_watermark_and_is_not_stored(version_factory, language, mark, note):
     version = version_factory(basis="a", status="draft")
-    rendered = letters.letter_preview_render(version=letters.version_for_letter(version.pk), language=language)
+    rendered = letter_preview_render(version=version_for_letter(version.pk), language=language)
     text = pdf_text(rendered.pdf)
     assert mark in text and note in text
     assert not version.letters.exists()
@@ -242,7 +245,7 @@ def test_draft_preview_has_a_watermark_and_is_not_stored(version_factory, langua
 
 def test_active_preview_has_no_watermark(version_factory):
     version = version_factory(basis="a")
-    text = pdf_text(letters.letter_preview_render(version=letters.version_for_letter(version.pk), language="nl").pdf)
+    text = pdf_text(letter_preview_render(version=version_for_letter(version.pk), language="nl").pdf)
     assert "CONCEPT" not in text
 
 
@@ -250,9 +253,9 @@ def test_personal_letter_greets_guardian_and_names_child(world, version_factory)
     """The personal cover comes first: the guardian by name, the child by name, and the
     personal link into the parent portal; then the generic letter, whole."""
     version = version_factory(basis="a")
-    generic = letters.letter_generic_ensure(version=version, language="nl")
+    generic = letter_generic_ensure(version=version, language="nl")
     ship = world.child_daycare.guardianships.select_related("guardian").first()
-    letter = letters.letter_personal_ensure(
+    letter = letter_personal_ensure(
         version=version, language="nl", child=world.child_daycare, guardian=ship.guardian, generic=generic
     )
     text = pdf_text(letter.file.read())

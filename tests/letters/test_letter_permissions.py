@@ -8,8 +8,9 @@ from django.http import Http404
 from django.urls import reverse
 
 from agreements.letters import permissions as perms
-from agreements.letters import render as letters
 from agreements.letters.models import LetterBatch
+from agreements.letters.personal import letter_personal_ensure
+from agreements.letters.storage import letter_generic_ensure
 
 ROLES = [
     "director_childcare",
@@ -104,7 +105,7 @@ def test_a_deactivated_privacy_officer_loses_access(world, client, version_facto
 
 def test_public_letter_needs_an_active_version(world, version_factory):
     version = version_factory(basis="a")
-    letter = letters.letter_generic_ensure(version=version, language="nl")
+    letter = letter_generic_ensure(version=version, language="nl")
     assert perms.get_public_letter(letter.public_token) == letter
     version.status = "ended"
     version.save(update_fields=["status"])
@@ -114,9 +115,9 @@ def test_public_letter_needs_an_active_version(world, version_factory):
 
 def test_personal_letters_have_no_public_page(world, client, version_factory):
     version = version_factory(basis="a")
-    generic = letters.letter_generic_ensure(version=version, language="nl")
+    generic = letter_generic_ensure(version=version, language="nl")
     ship = world.child_daycare.guardianships.select_related("guardian").first()
-    personal = letters.letter_personal_ensure(
+    personal = letter_personal_ensure(
         version=version, language="nl", child=world.child_daycare, guardian=ship.guardian, generic=generic
     )
     url = reverse("agreements:letter-public", kwargs={"token": personal.public_token})

@@ -11,9 +11,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from agreements import tasks
-from agreements.letters import render as letters
 from agreements.letters import services as letters_services
+from agreements.letters.covers import render_covers
 from agreements.letters.models import Letter, LetterBatch
+from agreements.letters.personal import letters_personal_make
+from agreements.letters.render import html_to_pdf
 from ikc_share.celery import app
 from ikc_share.models import AuditEvent
 from tests.factories import ChildFactory, GuardianFactory, link_guardian
@@ -41,7 +43,7 @@ def test_task_renders_and_stores_the_generic_letter(world, version_factory):
 
 def test_task_retries_a_failed_render_then_succeeds(version_factory, monkeypatch, retries_like_a_worker):
     version = version_factory(basis="a")
-    real = letters.html_to_pdf
+    real = html_to_pdf
     attempts = []
 
     def flaky(document):
@@ -50,7 +52,7 @@ def test_task_retries_a_failed_render_then_succeeds(version_factory, monkeypatch
             raise OSError("font cache busy")
         return real(document)
 
-    monkeypatch.setattr(letters, "html_to_pdf", flaky)
+    monkeypatch.setattr("agreements.letters.render.html_to_pdf", flaky)
     result = tasks.letter_generate.delay(version.pk, "nl")
     assert result.successful()
     assert len(attempts) == 3
@@ -63,7 +65,7 @@ def test_task_reports_a_render_that_keeps_failing(version_factory, monkeypatch, 
     def broken(document):
         raise OSError("disk full")
 
-    monkeypatch.setattr(letters, "html_to_pdf", broken)
+    monkeypatch.setattr("agreements.letters.render.html_to_pdf", broken)
     result = tasks.letter_generate.delay(version.pk, "nl")
     assert isinstance(result.result, OSError)
     assert not Letter.objects.exists()
@@ -134,8 +136,8 @@ def test_batch_failure_is_reported_and_resumable(
     world, version_factory, monkeypatch, django_capture_on_commit_callbacks, retries_like_a_worker
 ):
     version = version_factory(basis="a")
-    monkeypatch.setattr(letters, "COVER_CHUNK", 1)  # one cover per render, to fail half-way
-    real = letters.render_covers
+    monkeypatch.setattr("agreements.letters.batches.COVER_CHUNK", 1)  # one cover per render, to fail half-way
+    real = render_covers
     calls = []
 
     def failing_after_two(**kwargs):
@@ -144,7 +146,7 @@ def test_batch_failure_is_reported_and_resumable(
             raise OSError("out of memory")
         return real(**kwargs)
 
-    monkeypatch.setattr(letters, "render_covers", failing_after_two)
+    monkeypatch.setattr("agreements.letters.personal.render_covers", failing_after_two)
     batch = letters_services.letter_batch_start(version=version, language="nl", actor=world.user("director_childcare"))
     result = tasks.letter_batch_run.delay(batch.pk)  # retried, then reported
     assert isinstance(result.result, OSError)
@@ -155,7 +157,7 @@ def test_batch_failure_is_reported_and_resumable(
     # The generic letter and two personal letters were stored whole; nothing half.
     assert Letter.objects.filter(version=version, guardian__isnull=True).count() == 1
     assert Letter.objects.filter(version=version, guardian__isnull=False).count() == 2
-    monkeypatch.setattr(letters, "render_covers", real)
+    monkeypatch.setattr("agreements.letters.personal.render_covers", real)
     again = _start_batch(world, version, django_capture_on_commit_callbacks)
     assert again.status == "done" and again.done == 4
     assert Letter.objects.filter(version=version, guardian__isnull=False).count() == 4
@@ -197,15 +199,15 @@ def test_batch_progress_counts_up(world, version_factory, monkeypatch):
         link_guardian(guardian=GuardianFactory(organisation=world.childcare), child=child)
     version = version_factory(basis="a")
     batch = LetterBatch.objects.create(version=version, language="en", requested_by=world.user("director_childcare"))
-    monkeypatch.setattr(letters, "COVER_CHUNK", 2)
+    monkeypatch.setattr("agreements.letters.batches.COVER_CHUNK", 2)
     seen = []
-    real = letters.letters_personal_make
+    real = letters_personal_make
 
     def spy(**kwargs):
         seen.append((LetterBatch.objects.get(pk=batch.pk).done, len(kwargs["recipients"])))
         return real(**kwargs)
 
-    monkeypatch.setattr(letters, "letters_personal_make", spy)
+    monkeypatch.setattr("agreements.letters.batches.letters_personal_make", spy)
     tasks.letter_batch_run.delay(batch.pk)
     assert seen == [(0, 2), (2, 2), (4, 2), (6, 1)]  # covers rendered two at a time, progress after each
     batch.refresh_from_db()

@@ -12,8 +12,9 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from agreements.letters import render as letters
 from agreements.letters.models import Letter, LetterBatch
+from agreements.letters.selectors import letter_html_name
+from agreements.letters.storage import letter_generic_ensure
 from tests.letters.conftest import pdf_text
 
 
@@ -24,7 +25,7 @@ def _no_inline_code(html: str) -> None:
 
 
 def test_parent_reads_the_letter_without_logging_in(client, version_factory):
-    letter = letters.letter_generic_ensure(version=version_factory(basis="a"), language="nl")
+    letter = letter_generic_ensure(version=version_factory(basis="a"), language="nl")
     response = client.get(reverse("agreements:letter-public", kwargs={"token": letter.public_token}))
     assert response.status_code == 200
     html = response.content.decode()
@@ -39,7 +40,7 @@ def test_parent_reads_the_letter_without_logging_in(client, version_factory):
 
 def test_the_page_shows_exactly_the_stored_letter(client, version_factory):
     version = version_factory(basis="a")
-    letter = letters.letter_generic_ensure(version=version, language="nl")
+    letter = letter_generic_ensure(version=version, language="nl")
     # The organisation renames itself later: the stored letter (and its page) do not change.
     version.agreement.sending_organisation.__class__.objects.filter(
         pk=version.agreement.sending_organisation_id
@@ -49,7 +50,7 @@ def test_the_page_shows_exactly_the_stored_letter(client, version_factory):
 
 
 def test_pdf_download_is_one_tap_away(client, version_factory):
-    letter = letters.letter_generic_ensure(version=version_factory(basis="e"), language="en")
+    letter = letter_generic_ensure(version=version_factory(basis="e"), language="en")
     response = client.get(reverse("agreements:letter-public-pdf", kwargs={"token": letter.public_token}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -60,7 +61,7 @@ def test_pdf_download_is_one_tap_away(client, version_factory):
 
 def test_language_switch_makes_and_opens_the_other_language(client, version_factory):
     version = version_factory(basis="c")
-    nl = letters.letter_generic_ensure(version=version, language="nl")
+    nl = letter_generic_ensure(version=version, language="nl")
     url = reverse("agreements:letter-public-language", kwargs={"token": nl.public_token, "language": "en"})
     response = client.get(url)
     en = Letter.objects.get(version=version, language="en", guardian__isnull=True)
@@ -75,7 +76,7 @@ def test_language_switch_makes_and_opens_the_other_language(client, version_fact
 
 def test_unknown_or_superseded_letter_is_not_found(client, version_factory):
     v1 = version_factory(basis="a")
-    letter = letters.letter_generic_ensure(version=v1, language="nl")
+    letter = letter_generic_ensure(version=v1, language="nl")
     assert client.get(reverse("agreements:letter-public", kwargs={"token": "x" * 43})).status_code == 404
     version_factory(basis="a", agreement=v1.agreement)  # v2 supersedes v1
     for name in ("agreements:letter-public", "agreements:letter-public-pdf"):
@@ -83,7 +84,7 @@ def test_unknown_or_superseded_letter_is_not_found(client, version_factory):
 
 
 def test_public_pages_refuse_post(client, version_factory):
-    letter = letters.letter_generic_ensure(version=version_factory(), language="nl")
+    letter = letter_generic_ensure(version=version_factory(), language="nl")
     assert client.post(reverse("agreements:letter-public", kwargs={"token": letter.public_token})).status_code == 405
 
 
@@ -206,7 +207,7 @@ def _panel(user, version) -> str:
 def test_letter_panel_for_the_agreement_pages(world, version_factory):
     """The panel the agreement pages include (agreements/views.py LETTERS_PANEL)."""
     version = version_factory(basis="a")
-    letter = letters.letter_generic_ensure(version=version, language="nl")
+    letter = letter_generic_ensure(version=version, language="nl")
     public = reverse("agreements:letter-public", kwargs={"token": letter.public_token})
     manage = reverse("agreements:version-letters", kwargs={"version_pk": version.pk})
     html = _panel(world.user("po_school"), version)
@@ -220,7 +221,7 @@ def test_letter_panel_for_the_agreement_pages(world, version_factory):
 
 def test_agreement_detail_page_includes_the_panel(world, login, version_factory):
     version = version_factory(basis="a")
-    letter = letters.letter_generic_ensure(version=version, language="nl")
+    letter = letter_generic_ensure(version=version, language="nl")
     html = (
         login(world.user("director_school"))
         .get(reverse("agreements:agreement-detail", kwargs={"pk": version.agreement_id}))
@@ -233,8 +234,8 @@ def test_agreement_detail_page_includes_the_panel(world, login, version_factory)
 def test_page_offers_the_pdf_when_the_stored_html_is_gone(client, version_factory):
     from django.core.files.storage import default_storage
 
-    letter = letters.letter_generic_ensure(version=version_factory(), language="nl")
-    default_storage.delete(letters.letter_html_name(letter))
+    letter = letter_generic_ensure(version=version_factory(), language="nl")
+    default_storage.delete(letter_html_name(letter))
     response = client.get(reverse("agreements:letter-public", kwargs={"token": letter.public_token}))
     assert response.status_code == 200
     assert "Download de PDF" in response.content.decode()

@@ -17,9 +17,9 @@ import pytest
 
 from agreements.letters import services as letters_services
 from agreements.letters.models import Letter, LetterBatch
+from tests.builders import letter_version
 from tests.conftest import wait_for
 from tests.factories import ChildFactory, GuardianFactory, link_guardian
-from tests.letters.builders import make_version
 
 pytestmark = [pytest.mark.worker, pytest.mark.pdf, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ def test_batch_of_50_children_on_a_real_worker(real_worker, world):
             group_name=f"Groep {i % 4}",
         )
         link_guardian(guardian=GuardianFactory(organisation=world.childcare), child=child)
-    version = make_version(world, basis="a")
+    version = letter_version(world, basis="a")
     batch = letters_services.letter_batch_start(version=version, language="nl", actor=world.user("director_childcare"))
     assert batch.total == 48 + 4  # one letter per guardian with parental authority
 

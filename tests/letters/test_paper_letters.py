@@ -19,13 +19,18 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from agreements.letters import render as letters
+from agreements.letters.batches import letter_batch_run
+from agreements.letters.links import letter_link
 from agreements.letters.models import Letter, LetterBatch
 from agreements.letters.pdf import contains_generic
+from agreements.letters.personal import letter_personal_ensure, personal_letter_generic
+from agreements.letters.render import GENERATED_BASE, StaticOnlyFetcher
+from agreements.letters.selectors import generic_letter, generic_letters
+from agreements.letters.storage import letter_generic_ensure
 from agreements.models import AgreementVersion
 from consent.models import ParentNotice
 from ikc_share.models import AuditEvent, Guardian, Organisation
-from tests.agreements.helpers import activate, spec
+from tests.builders import activate, spec
 from tests.factories import ChildFactory, GuardianFactory, link_guardian
 from tests.letters.conftest import pdf_text
 from tests.letters.test_letter_content import BASIS, COMMON
@@ -38,17 +43,15 @@ def _batch(world, version, language="nl") -> LetterBatch:
     batch = LetterBatch.objects.create(
         version=version, language=language, requested_by=world.user("director_childcare")
     )
-    letters.letter_batch_run(batch_id=batch.pk)
+    letter_batch_run(batch_id=batch.pk)
     batch.refresh_from_db()
     assert batch.status == "done", batch.error
     return batch
 
 
 def _personal(version, child, guardian, language="nl") -> Letter:
-    generic = letters.letter_generic_ensure(version=version, language=language)
-    return letters.letter_personal_ensure(
-        version=version, language=language, child=child, guardian=guardian, generic=generic
-    )
+    generic = letter_generic_ensure(version=version, language=language)
+    return letter_personal_ensure(version=version, language=language, child=child, guardian=guardian, generic=generic)
 
 
 def _bytes(letter: Letter) -> bytes:
@@ -124,7 +127,7 @@ def test_demo_has_the_generic_letters_of_its_active_versions(db):
     active = AgreementVersion.objects.filter(status="active")
     assert active.count() >= 4
     for version in active:
-        assert sorted(letters.generic_letters(version).values_list("language", flat=True)) == ["en", "nl"]
+        assert sorted(generic_letters(version).values_list("language", flat=True)) == ["en", "nl"]
     count = Letter.objects.count()
     call_command("seed_demo")  # idempotent
     assert Letter.objects.count() == count
@@ -139,7 +142,7 @@ def test_personal_letter_is_a_cover_plus_the_whole_generic_letter(world, version
     version = version_factory(basis=basis)
     sanne = _sanne(world)
     letter = _personal(version, world.child_daycare, sanne, language)
-    generic = letters.generic_letter(version=version, language=language)
+    generic = generic_letter(version=version, language=language)
     data = _bytes(letter)
     text = pdf_text(data)
     if language == "nl":
@@ -155,7 +158,7 @@ def test_personal_letter_is_a_cover_plus_the_whole_generic_letter(world, version
     # Its own hash over the merged bytes; the generic letter it contains is its first bytes.
     assert letter.sha256 == hashlib.sha256(data).hexdigest() != generic.sha256
     assert contains_generic(data, generic.sha256, len(_bytes(generic)))
-    assert letters.personal_letter_generic(letter) == generic
+    assert personal_letter_generic(letter) == generic
     assert letter.text_sha256 == generic.text_sha256
     # The generic letter's own link is in it too (its pages are unchanged).
     assert generic.public_token in text.replace(" ", "")
@@ -164,7 +167,7 @@ def test_personal_letter_is_a_cover_plus_the_whole_generic_letter(world, version
 def test_page_numbering_cover_unnumbered_then_the_letters_own(world, version_factory):
     version = version_factory(basis="a")
     data = _bytes(_personal(version, world.child_daycare, _sanne(world)))
-    generic_pages = len(PdfReader(io.BytesIO(_bytes(letters.generic_letter(version=version, language="nl")))).pages)
+    generic_pages = len(PdfReader(io.BytesIO(_bytes(generic_letter(version=version, language="nl")))).pages)
     reader = PdfReader(io.BytesIO(data), strict=True)
     assert len(reader.pages) == 1 + generic_pages
     assert reader.page_labels == ["Voorblad"] + [str(n) for n in range(1, generic_pages + 1)]
@@ -180,7 +183,7 @@ def pdf_text_page(reader: PdfReader, index: int) -> str:
 def test_the_cover_names_the_letter_it_contains_by_its_check_code(world, version_factory):
     version = version_factory(basis="a")
     letter = _personal(version, world.child_daycare, _sanne(world))
-    generic = letters.generic_letter(version=version, language="nl")
+    generic = generic_letter(version=version, language="nl")
     assert generic.sha256 in pdf_text(_bytes(letter)).replace(" ", "")
 
 
@@ -315,23 +318,23 @@ def test_making_letters_is_not_informing(world, version_factory):
 
 def test_letter_link_is_the_one_place_for_both_kinds(world, version_factory):
     version = version_factory(basis="a")
-    generic = letters.letter_generic_ensure(version=version, language="nl")
-    assert letters.letter_link(generic_token=generic.public_token).endswith(
+    generic = letter_generic_ensure(version=version, language="nl")
+    assert letter_link(generic_token=generic.public_token).endswith(
         reverse("agreements:letter-public", kwargs={"token": generic.public_token})
     )
     sanne = _sanne(world)
-    personal = letters.letter_link(version=version, child=world.child_daycare, guardian=sanne, language="en")
+    personal = letter_link(version=version, child=world.child_daycare, guardian=sanne, language="en")
     path, q = _path_and_data(personal)
     assert path == reverse("consent:portal-link") and q["lang"] == "en" and q["via"] == "paper"
     naima = GuardianFactory(organisation=world.childcare, email="")
     with pytest.raises(ValueError, match="login"):
-        letters.letter_link(version=version, child=world.child_daycare, guardian=naima)
+        letter_link(version=version, child=world.child_daycare, guardian=naima)
 
 
 def test_fetcher_serves_generated_images_only_by_exact_name():
-    fetcher = letters.StaticOnlyFetcher(generated={"qr-0.png": b"\x89PNG"})
-    assert fetcher.fetch(letters.GENERATED_BASE + "qr-0.png").read() == b"\x89PNG"
-    for url in (letters.GENERATED_BASE + "qr-1.png", letters.GENERATED_BASE + "../static/css/letter-print.css"):
+    fetcher = StaticOnlyFetcher(generated={"qr-0.png": b"\x89PNG"})
+    assert fetcher.fetch(GENERATED_BASE + "qr-0.png").read() == b"\x89PNG"
+    for url in (GENERATED_BASE + "qr-1.png", GENERATED_BASE + "../static/css/letter-print.css"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
 

@@ -1,6 +1,6 @@
 """Accountability routes in the permission matrix (see __init__.py): the privacy dashboard,
 audit exports, verification and reports, the register, retention, incidents, advice, and
-rights requests (portal and staff). Objects from tests/accountability/builders.py; they all
+rights requests (portal and staff). Objects from tests/builders/accountability.py; they all
 belong to the childcare organisation, so the school's people (its privacy officer
 included) get 404 for every one of them, except the incident notice sent to the school's
 director.
@@ -8,7 +8,7 @@ director.
 Auditors (director, privacy officer) read; handlers (director; privacy contacts) decide;
 the privacy officer advises and decides nothing (403 on every handler action)."""
 
-from tests.accountability.builders import (
+from tests.builders import (
     access_request,
     audit_report,
     fulfilled_access_request,

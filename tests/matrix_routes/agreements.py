@@ -1,12 +1,12 @@
 """Agreement routes in the permission matrix (see __init__.py).
 
-Objects come from tests/agreements/helpers.py (idempotent by title): an ACTIVE agreement
+Objects come from tests/builders/versions.py (idempotent by title): an ACTIVE agreement
 childcare → school, a DRAFT and one AWAITING approval. Staff of both organisations read
 active agreements only; directors and privacy officers of both read everything; only
 directors change (each approves only their own side); everyone else gets 404.
 """
 
-from tests.agreements.helpers import make_active, make_awaiting, make_draft
+from tests.builders import make_active, make_awaiting, make_draft
 from tests.matrix_routes import Route
 
 BOTH_MEMBERS = {

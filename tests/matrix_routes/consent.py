@@ -1,5 +1,5 @@
 """Consent routes in the permission matrix (see __init__.py). Objects come from
-tests/consent/builders.py: an active consent version and an active legitimate-interest
+tests/builders/matrix.py: an active consent version and an active legitimate-interest
 version sent by the childcare organisation, Noah (child_daycare; guardians parent_a and
 parent_b with authority), a round with a paper letter for ANOTHER family (Sem), an
 objection and a scanned paper decision.
@@ -7,13 +7,13 @@ objection and a scanned paper decision.
 Parents reach only their own child in the portal (another family's child, staff pages:
 404); staff reach only the staff pages of the sending organisation; the school: 404."""
 
-from tests.consent.builders import (
+from tests.builders import (
+    matrix_consent_version,
     matrix_objection,
     matrix_objection_version,
     matrix_paper_mail,
     matrix_round,
     matrix_scanned_decision,
-    matrix_version,
     other_family_child,
 )
 from tests.matrix_routes import Route, everyone
@@ -26,7 +26,7 @@ AUDITORS = {"director_childcare": 200, "staff_childcare": 403, "po_childcare": 2
 
 
 def _child_version(w):
-    return {"child_pk": w.child_daycare.pk, "version_pk": matrix_version(w).pk}
+    return {"child_pk": w.child_daycare.pk, "version_pk": matrix_consent_version(w).pk}
 
 
 ROUTES = {
@@ -45,10 +45,10 @@ ROUTES = {
     "consent:portal-export": Route(kwargs=lambda w: {"child_pk": other_family_child(w).pk, "fmt": "json"}),
     # --- Staff of the sending organisation --------------------------------------------------------
     "consent:overview": Route(kwargs=lambda w: {"org_pk": w.childcare.pk}, expect=READERS),
-    "consent:coverage": Route(kwargs=lambda w: {"version_pk": matrix_version(w).pk}, expect=READERS),
-    "consent:round-start": Route(kwargs=lambda w: {"version_pk": matrix_version(w).pk}, expect=ACTORS),
+    "consent:coverage": Route(kwargs=lambda w: {"version_pk": matrix_consent_version(w).pk}, expect=READERS),
+    "consent:round-start": Route(kwargs=lambda w: {"version_pk": matrix_consent_version(w).pk}, expect=ACTORS),
     "consent:reminder-send": Route(
-        kwargs=lambda w: {"version_pk": matrix_version(w).pk}, method="post", expect=ACTORS_POST
+        kwargs=lambda w: {"version_pk": matrix_consent_version(w).pk}, method="post", expect=ACTORS_POST
     ),
     "consent:round-detail": Route(kwargs=lambda w: {"pk": matrix_round(w).pk}, expect=READERS),
     "consent:round-paper-handed-over": Route(

@@ -1,8 +1,8 @@
 """Information-letter routes in the permission matrix (see __init__.py). Objects come from
-tests/letters/builders.py: an active version from the childcare organisation (sender)
+tests/builders/matrix.py: an active version from the childcare organisation (sender)
 to the school (receiver), its generic Dutch letter and a finished paper batch."""
 
-from tests.letters.builders import matrix_batch, matrix_letter, matrix_version
+from tests.builders import matrix_batch, matrix_letter, matrix_letter_version
 from tests.matrix_routes import Route, everyone
 
 # Directors and privacy officers of both sides; staff see the active version exists (403).
@@ -35,7 +35,7 @@ SENDER_DIRECTOR_POST = {
 
 
 def _version(w):
-    return {"version_pk": matrix_version(w).pk}
+    return {"version_pk": matrix_letter_version(w).pk}
 
 
 ROUTES = {

@@ -1,5 +1,5 @@
 """Transfer routes in the permission matrix (see __init__.py). Objects come from
-tests/transfers/builders.py: a consent-based development-line version (childcare → the
+tests/builders/matrix.py: a consent-based development-line version (childcare → the
 school location, receiving role "Leerkracht groep 1-2", parents read first), Noah's transfers
 in the states the routes need (a concept with an attachment, one waiting for the parents
 with a remark, one sent with its received copy, one stopped with the parents' PDF copy).
@@ -12,16 +12,16 @@ with a remark, one sent with its received copy, one stopped with the parents' PD
 - Parents: Noah's parents (both with authority) in the portal; everyone else 404.
 """
 
-from tests.matrix_routes import Route, everyone
-from tests.transfers.builders import (
+from tests.builders import (
     matrix_draft,
     matrix_reading,
     matrix_received,
     matrix_remark,
     matrix_sent,
     matrix_stopped_with_pdf,
-    matrix_version,
+    matrix_transfer_version,
 )
+from tests.matrix_routes import Route, everyone
 
 READERS = {"director_childcare": 200, "staff_childcare": 200, "po_childcare": 200}
 ACTORS = {"director_childcare": 200, "staff_childcare": 200, "po_childcare": 403}
@@ -36,7 +36,7 @@ PARENTS_POST = {"parent_a": 302, "parent_b": 302}
 
 
 def _child_version(w):
-    return {"child_pk": w.child_daycare.pk, "version_pk": matrix_version(w).pk}
+    return {"child_pk": w.child_daycare.pk, "version_pk": matrix_transfer_version(w).pk}
 
 
 def _draft_attachment(w):

@@ -34,7 +34,7 @@ from accountability.models import AdviceNote, Incident
 from consent.models import ConsentDecision, ParentNotice
 from ikc_share.audit import audit_record
 from ikc_share.models import AuditEvent, Child, Guardian, Guardianship
-from tests.consent.builders import fake_letter, make_version
+from tests.builders import agreement_version, fake_letter
 from transfers.models import ReceivedTransfer, Transfer, TransferAccess
 
 SMALL, LARGE = 2, 50
@@ -66,9 +66,9 @@ class Growth:
         self.w = world
         now = timezone.now()
         self.now = now
-        self.version = make_version(world, per_category=True, activated_at=now - datetime.timedelta(days=60))
+        self.version = agreement_version(world, per_category=True, activated_at=now - datetime.timedelta(days=60))
         self.letter = fake_letter(self.version, "nl")
-        self.bso_version = make_version(
+        self.bso_version = agreement_version(
             world,
             sender=world.school,
             receiver=world.childcare,
@@ -115,7 +115,7 @@ class Growth:
             self._notice(w.child_daycare, g)
         # More active agreements sent by the childcare organisation.
         for _i in self._more("agreements", n - 1):
-            version = make_version(
+            version = agreement_version(
                 w,
                 title=f"Afspraak {len(self.versions)}",
                 codes=["identification", "development_motor"],

@@ -17,9 +17,10 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from ikc_share.models import AuditEvent
-from tests.transfers.builders import draft, png_bytes, sanne
-from transfers import attachments, retention, services
+from tests.builders import draft, png_bytes, sanne
+from transfers import attachments, records, retention, services
 from transfers.models import ReceivedTransfer, TransferAttachment
+from transfers.services import preparing
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_a_pdf_is_stored_privately_under_a_random_name(world, transfer_storage):
     assert (transfer_storage / a.file.name).read_bytes() == PDF
     t.refresh_from_db()
     assert AuditEvent.objects.filter(action="transfer.attachment_added").count() == 1
-    assert t.content_sha256 == services.records.rehash(t)
+    assert t.content_sha256 == records.rehash(t)
 
 
 WRONG = [
@@ -165,7 +166,7 @@ def test_a_failure_inside_the_transaction_leaves_no_file(world, transfer_storage
     def boom(**kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(services, "audit_record", boom)
+    monkeypatch.setattr(preparing, "audit_record", boom)
     with pytest.raises(RuntimeError):
         _add(world, t, SimpleUploadedFile("a.pdf", PDF))
     assert not TransferAttachment.objects.exists()

@@ -2,8 +2,8 @@
 blocks the transfer; a transfer that commits first is recorded as shared before the
 withdrawal. Never a transfer committed after a withdrawal for that child and agreement.
 
-Both services lock the child's row first (consent.services.child_lock and the transfers'
-records.lock_child: the same SELECT … FOR UPDATE) and take their time stamp after the lock,
+Both services lock the child's row first (the core's ikc_share.services.child_lock, which
+both call: the same SELECT … FOR UPDATE) and take their time stamp after the lock,
 so commit order = lock order = time order. The test checks that twice: by those time
 stamps, and by the audit sequence numbers — both events land in the childcare
 organisation's chain (the child's and the sender's), whose head is locked as the last step
@@ -24,8 +24,7 @@ from django.utils import timezone
 from consent import services as consent_services
 from consent.models import ConsentDecision, ParentNotice
 from ikc_share.models import AuditEvent, Child, Guardian, Guardianship
-from tests.consent.builders import decide
-from tests.transfers.builders import DEV_CODES, content_for, version
+from tests.builders import DEV_CODES, content_for, decide, transfer_version
 from transfers import services
 from transfers.models import ReceivedTransfer, Transfer
 
@@ -58,7 +57,7 @@ def _children(world, v) -> list[tuple[Child, Guardian]]:
 
 def test_withdraw_vs_share_never_sends_after_a_withdrawal(world):
     started = time.monotonic()
-    v = version(world, title="Race", read_first=False)
+    v = transfer_version(world, title="Race", read_first=False)
     pairs = _children(world, v)
     staff = world.user("staff_childcare")
     errors: list[BaseException] = []

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ikc_share.audit import verify_chains
 from ikc_share.models import AuditEvent
-from tests.transfers.builders import draft, png_bytes, sanne
+from tests.builders import draft, png_bytes, sanne
 from transfers import retention, services, tasks
 from transfers.models import ReceivedTransfer, TransferAttachment
 

@@ -18,10 +18,9 @@ from consent.models import Objection
 from consent.services import child_lock
 from ikc_share.audit import verify_chains
 from ikc_share.models import AuditEvent
-from tests.consent.builders import decide, guardian
-from tests.transfers.builders import DEV_CODES, content_for, draft, reading, sanne, sent, version
+from tests.builders import DEV_CODES, content_for, decide, draft, guardian, reading, sanne, sent, transfer_version
 from transfers import mail as transfer_mail
-from transfers import records, retention, services
+from transfers import retention, services
 from transfers.models import ReceivedTransfer, Transfer, TransferAccess
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +86,7 @@ REFUSALS = [
 
 @pytest.mark.parametrize(("case", "change", "sentence"), REFUSALS, ids=[r[0] for r in REFUSALS])
 def test_who_may_prepare_a_transfer(world, case, change, sentence):
-    v = version(world, read_first=False)
+    v = transfer_version(world, read_first=False)
     before = AuditEvent.objects.filter(action__startswith="transfer.").count()
     with pytest.raises(ValidationError) as exc:
         _create(world, v, **change(world, v))
@@ -97,11 +96,11 @@ def test_who_may_prepare_a_transfer(world, case, change, sentence):
 
 
 def test_a_method_the_agreement_does_not_allow(world):
-    meeting_only = version(world, title="Alleen driegesprek", in_app=False, meeting=True)
+    meeting_only = transfer_version(world, title="Alleen driegesprek", in_app=False, meeting=True)
     with pytest.raises(ValidationError) as exc:
         _create(world, meeting_only)
     assert "Deze afspraak staat overdracht via ‘delen in de app’ niet toe." in exc.value.messages
-    in_app_only = version(world, title="Alleen in de app", in_app=True, meeting=False)
+    in_app_only = transfer_version(world, title="Alleen in de app", in_app=True, meeting=False)
     with pytest.raises(ValidationError) as exc:
         services.meeting_record(
             child=world.child_daycare,
@@ -117,7 +116,7 @@ def test_a_method_the_agreement_does_not_allow(world):
 
 
 def test_withdrawn_consent_is_named_with_the_parent_and_the_date(world):
-    v = version(world, read_first=False)
+    v = transfer_version(world, read_first=False)
     mark = guardian(world, world.child_daycare, "Mark")
     at = timezone.now() - datetime.timedelta(hours=1)
     decide(v, world.child_daycare, mark, "given", at=at - datetime.timedelta(days=1))
@@ -129,14 +128,16 @@ def test_withdrawn_consent_is_named_with_the_parent_and_the_date(world):
 
 
 def test_parents_not_informed_blocks_every_basis(world):
-    v = version(world, title="VVE zonder brief", basis="c", codes=["vve_programme", "vve_duration"], inform=False)
+    v = transfer_version(
+        world, title="VVE zonder brief", basis="c", codes=["vve_programme", "vve_duration"], inform=False
+    )
     with pytest.raises(ValidationError) as exc:
         _create(world, v, contents=content_for(["vve_programme", "vve_duration"]))
     assert "Sanne is nog niet geïnformeerd over versie 1 van deze afspraak." in exc.value.messages
 
 
 def test_a_location_outside_the_agreement_is_refused(world):
-    v = version(world, read_first=False)
+    v = transfer_version(world, read_first=False)
     other = world.school.locations.create(ikc=world.ikc, name="Dependance", kind="school")
     with pytest.raises(ValidationError) as exc:
         _create(world, v, location=other)
@@ -227,7 +228,7 @@ def test_silence_never_counts_as_yes_under_consent(world):
 
 
 def test_silence_lets_the_sender_proceed_when_the_basis_is_not_consent(world):
-    v = version(world, title="VVE lezen", basis="c", codes=["vve_programme", "vve_duration"], read_days=5)
+    v = transfer_version(world, title="VVE lezen", basis="c", codes=["vve_programme", "vve_duration"], read_days=5)
     t = reading(world, v)
     with pytest.raises(ValidationError) as exc:
         services.transfer_share(transfer=t, actor=world.user("staff_childcare"))
@@ -330,14 +331,14 @@ def test_housekeeping_stops_a_waiting_transfer_whose_consent_was_withdrawn(world
 
 
 def test_a_consent_not_yet_given_keeps_the_concept(world):
-    v = version(world, read_first=False)
+    v = transfer_version(world, read_first=False)
     t = draft(world, v)
     # Another guardian refuses under policy "one": a refusal by any guardian blocks, and the content goes.
     decide(v, world.child_daycare, guardian(world, world.child_daycare, "Mark"), "refused", at=timezone.now())
     t = services.transfer_share(transfer=t, actor=world.user("staff_childcare"))
     assert t.state == Transfer.State.STOPPED and t.stop_reason == "consent"
     # A transfer that is refused for another reason (the requester) is kept, and the refusal recorded.
-    t2 = draft(world, version(world, title="Tweede", read_first=False))
+    t2 = draft(world, transfer_version(world, title="Tweede", read_first=False))
     t2 = services.transfer_share(transfer=t2, actor=world.user("po_childcare"))
     assert t2.state == Transfer.State.DRAFT and not t2.verdict_allowed
     assert "Een privacy officer controleert en adviseert, maar draagt zelf geen gegevens over." in t2.verdict_reasons
@@ -345,7 +346,7 @@ def test_a_consent_not_yet_given_keeps_the_concept(world):
 
 
 def test_an_upheld_objection_destroys_a_prepared_transfer(world):
-    v = version(world, title="Gerechtvaardigd belang", basis="f", read_first=False)
+    v = transfer_version(world, title="Gerechtvaardigd belang", basis="f", read_first=False)
     t = draft(world, v)
     Objection.objects.create(
         child=world.child_daycare,
@@ -360,7 +361,7 @@ def test_an_upheld_objection_destroys_a_prepared_transfer(world):
 
 
 def test_without_reading_first_it_is_sent_at_once(world):
-    v = version(world, read_first=False)
+    v = transfer_version(world, read_first=False)
     t = services.transfer_share(transfer=draft(world, v), actor=world.user("staff_childcare"))
     assert t.state == Transfer.State.SENT
 
@@ -377,7 +378,7 @@ def test_cancel_destroys_and_nothing_can_be_shared_afterwards(world):
 
 
 def test_a_three_way_meeting_is_recorded_under_the_same_rules(world):
-    v = version(world)
+    v = transfer_version(world)
     t = services.meeting_record(
         child=world.child_daycare,
         version=v,
@@ -474,6 +475,11 @@ def test_erasure_removes_the_receivers_copy_and_tells_the_receiver(world, settin
 
 
 def test_records_lock_child_is_the_consent_apps_lock():
-    """The share takes the same row lock as consent.services.child_lock (documented)."""
+    """The share takes the same row lock as consent.services.child_lock (documented): both
+    call the core's one per-child lock."""
+    from ikc_share import services as core_services
+    from transfers.services import sharing
+
+    assert child_lock is core_services.child_lock
+    assert sharing.child_lock is core_services.child_lock
     assert "Child.objects.select_for_update().get(pk=child.pk)" in inspect.getsource(child_lock)
-    assert "Child.objects.select_for_update().get(pk=child.pk)" in inspect.getsource(records.lock_child)

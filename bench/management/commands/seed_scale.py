@@ -5,7 +5,7 @@
 
 Use a database of its own: the command refuses a database that already holds
 organisations unless --flush is given, which empties every application table first.
-See ikc_share/scale/seed.py for what is written.
+See bench/scale/seed/ for what is written.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from bench.scale.seed import BENCH_USERNAMES, SCALE_PASSWORD, Sizes, seed
 # Tables filled by migrations (reference data) that a flush keeps.
 KEEP = {"django_migrations", "django_content_type", "auth_permission", "agreements_datacategory"}
 # The generic letters of the benchmark IKC are rendered and stored by the letters code itself.
-LETTER_ENSURE = "agreements.letters.render.letter_generic_ensure"
+LETTER_ENSURE = "agreements.letters.storage.letter_generic_ensure"
 
 
 class Command(BaseCommand):

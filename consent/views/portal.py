@@ -1,0 +1,212 @@
+"""The parent portal: the children, a child's agreements and history, deciding,
+withdrawing, objecting and the export of the child's consent record."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from agreements.rules import bases
+from agreements.rules.consent import consent_state_summaries_for_pairs, consent_state_summary
+from consent import letters_adapter, selectors, services
+from consent import permissions as perms
+from consent.forms import NO, YES, DecisionForm, ObjectionForm
+from consent.models import ConsentDecision
+from consent.views.common import language, portal_login_required, record_download
+from ikc_share.http import errors_to_messages, private
+
+
+def _parent_rows(accesses: list[perms.ParentAccess], at) -> dict[int, list[dict]]:
+    """Per child: a row per active agreement of the child's organisation, with the consent
+    state and objections where the parent has authority. A fixed number of queries for any
+    number of children and agreements (one batch each for versions, consent and objections)."""
+    versions = list(selectors.active_versions_sent_by_any({a.child.organisation_id for a in accesses}))
+    pairs = [
+        (a.child, v)
+        for a in accesses
+        if a.has_authority
+        for v in versions
+        if v.agreement.sending_organisation_id == a.child.organisation_id
+    ]
+    summaries = consent_state_summaries_for_pairs(pairs=pairs, at=at)
+    objections = selectors.objections_for_pairs(pairs=pairs)
+    out: dict[int, list[dict]] = {}
+    for access in accesses:
+        rows = []
+        for version in versions:
+            if version.agreement.sending_organisation_id != access.child.organisation_id:
+                continue
+            row = {
+                "version": version,
+                "is_consent": bases.asks_consent(version),
+                "may_object": bases.allows_objection(version),
+            }
+            if access.has_authority:
+                summary = summaries[access.child.pk, version.pk]
+                mine = next((g for g in summary.guardians if g.guardian_id == access.guardian.pk), None)
+                row.update(
+                    summary=summary,
+                    mine=mine,
+                    may_withdraw=bool(mine and mine.state in ("given", "partial")),
+                    objections=objections[access.child.pk, version.pk],
+                )
+            rows.append(row)
+        out[access.child.pk] = rows
+    return out
+
+
+@require_GET
+@portal_login_required
+def portal_home(request: HttpRequest) -> HttpResponse:
+    children = perms.parent_children(request.user)
+    rows = _parent_rows(children, timezone.now())
+    entries = [{"access": a, "rows": rows[a.child.pk]} for a in children]
+    return private(render(request, "consent/portal_home.html", {"entries": entries}))
+
+
+@require_GET
+@portal_login_required
+def portal_child(request: HttpRequest, child_pk: int) -> HttpResponse:
+    access = perms.get_parent_child(request.user, child_pk)
+    context = {"access": access, "child": access.child, "rows": _parent_rows([access], timezone.now())[access.child.pk]}
+    if access.has_authority:
+        context["history"] = selectors.decision_history(child=access.child)
+        context["notices"] = selectors.notices_for(child=access.child)
+    return private(render(request, "consent/portal_child.html", context))
+
+
+def _decide(request: HttpRequest, access: perms.ParentAccess, version, form: DecisionForm, letter) -> bool:
+    """Record the parent's answers; False (with a message) when nothing was recorded."""
+    choice = request.POST.get("choice", "")
+    if not (form.is_valid() and choice in (YES, NO, "save")):
+        messages.error(request, _("Kies ja of nee."))
+        return False
+    answers = form.answers(choice)
+    shown = version.letters.filter(pk=form.cleaned_data["letter"], guardian__isnull=True).first()
+    if not answers:
+        messages.error(request, _("Kies bij minstens één onderdeel ja of nee."))
+        return False
+    try:
+        services.consent_decide(
+            child=access.child,
+            guardian=access.guardian,
+            version=version,
+            answers=[services.Answer(c, yes, explicit) for c, yes, explicit in answers],
+            channel=ConsentDecision.Channel.PORTAL,
+            actor=request.user,
+            language=shown.language if shown else language(request),
+            letter=shown or letter,
+        )
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+        return False
+    gave = any(yes for _c, yes, _e in answers)
+    messages.success(
+        request,
+        _("Dank u wel. Uw toestemming is vastgelegd.")
+        if gave
+        else _("Dank u wel. Uw keuze is vastgelegd: er wordt niets gedeeld."),
+    )
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+@portal_login_required
+def portal_decide(request: HttpRequest, child_pk: int, version_pk: int) -> HttpResponse:
+    access = perms.get_parent_child(request.user, child_pk)
+    version = perms.get_parent_version(access, version_pk)
+    if request.method == "POST":
+        perms.require_authority(access)
+    categories = selectors.version_categories(version)
+    letter = letters_adapter.generic_letter(version=version, language=language(request))
+    form = DecisionForm(request.POST or None, version=version, categories=categories, initial={"letter": letter.pk})
+    if request.method == "POST":
+        perms.require_consent_basis(version)
+        if _decide(request, access, version, form, letter):
+            return redirect("consent:portal-child", child_pk=access.child.pk)
+    summary = (
+        consent_state_summary(child=access.child, version=version, at=timezone.now()) if access.has_authority else None
+    )
+    return private(
+        render(
+            request,
+            "consent/portal_decide.html",
+            {
+                "access": access,
+                "child": access.child,
+                "version": version,
+                "letter": letter,
+                "body": letters_adapter.letter_body(letter),
+                "form": form,
+                "categories": categories,
+                "is_consent": bases.asks_consent(version),
+                "summary": summary,
+                "special": [c for c in categories if c.is_special],
+            },
+        )
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@portal_login_required
+def portal_withdraw(request: HttpRequest, child_pk: int, version_pk: int) -> HttpResponse:
+    """One button on the child's page, one confirmation here. No reason asked."""
+    access = perms.get_parent_child(request.user, child_pk)
+    perms.require_authority(access)
+    version = perms.get_parent_version(access, version_pk)
+    if request.method == "POST":
+        try:
+            services.consent_withdraw(
+                child=access.child,
+                guardian=access.guardian,
+                version=version,
+                channel=ConsentDecision.Channel.PORTAL,
+                actor=request.user,
+                language=language(request),
+                letter=letters_adapter.stored_letter(version=version, language=language(request)),
+            )
+        except ValidationError as exc:
+            errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("Uw toestemming is ingetrokken. Vanaf nu wordt er niets meer gedeeld."))
+        return redirect("consent:portal-child", child_pk=access.child.pk)
+    context = {"access": access, "child": access.child, "version": version}
+    return private(render(request, "consent/portal_withdraw.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+@portal_login_required
+def portal_object(request: HttpRequest, child_pk: int, version_pk: int) -> HttpResponse:
+    access = perms.get_parent_child(request.user, child_pk)
+    perms.require_authority(access)
+    version = perms.get_parent_version_for_objection(access, version_pk)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_file(
+                child=access.child,
+                guardian=access.guardian,
+                version=version,
+                explanation=form.cleaned_data["explanation"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("Uw bezwaar is ontvangen. Tot de directeur beslist, wordt er niets gedeeld."))
+        return redirect("consent:portal-child", child_pk=access.child.pk)
+    context = {"access": access, "child": access.child, "version": version, "form": form}
+    return private(render(request, "consent/portal_object.html", context))
+
+
+@require_GET
+@portal_login_required
+def portal_export(request: HttpRequest, child_pk: int, fmt: str) -> HttpResponse:
+    access = perms.get_parent_child(request.user, child_pk)
+    perms.require_authority(access)
+    return record_download(request, access.child, fmt)

@@ -1,0 +1,113 @@
+"""The receiving side: the inbox, opening a received copy (recorded), confirming receipt,
+linking it to the receiver's own child record, and its attachments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from ikc_share import http
+from transfers import forms, selectors, services
+from transfers import permissions as perms
+
+
+@require_GET
+@login_required
+def inbox(request: HttpRequest, org_pk: int) -> HttpResponse:
+    http.require_staff_session(request)
+    organisation = perms.receiving_organisation(request.user, org_pk)
+    before = request.GET.get("before", "")
+    page = selectors.inbox(
+        received=perms.received_for(request.user),
+        organisation=organisation,
+        before=http.parse_id(before),
+    )
+    return render(
+        request,
+        "transfers/inbox.html",
+        {"organisation": organisation, "received": page.received, "older": page.older, "first": not before},
+    )
+
+
+@require_GET
+@login_required
+@never_cache
+def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opening a received copy records a TransferAccess and an AuditEvent."""
+    http.require_staff_session(request)
+    received = perms.get_received(request.user, pk)
+    membership = perms.receiver_membership(request.user, received)
+    services.received_open(
+        received=received,
+        actor=request.user,
+        function_title=membership.function_title.name if membership and membership.function_title else "",
+    )
+    children = perms.receiver_children(request.user, received)
+    return http.private(
+        render(
+            request,
+            "transfers/received.html",
+            {
+                "received": received,
+                "transfer": received.transfer,
+                "sections": selectors.content_sections(received.category_codes, received.content),
+                "categories": selectors.category_names(received.category_codes),
+                "attachments": selectors.received_attachments(received),
+                "suggestions": selectors.link_suggestions(received, children),
+                "link_form": forms.LinkChildForm(children=children),
+                "accesses": selectors.access_lines(received, with_names=True),
+            },
+        )
+    )
+
+
+@require_POST
+@login_required
+def received_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    http.require_staff_session(request)
+    received = perms.get_received(request.user, pk)
+    http.call_service(
+        request,
+        lambda: services.received_confirm(received=received, actor=request.user),
+        success=_("De ontvangst is bevestigd. De verzender ziet dat."),
+    )
+    return redirect("transfers:received-detail", pk=pk)
+
+
+@require_POST
+@login_required
+def received_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link to one of our own child records (chosen by a person), or create that record."""
+    http.require_staff_session(request)
+    received = perms.get_received(request.user, pk)
+    if request.POST.get("create") == "1":
+        http.call_service(
+            request,
+            lambda: services.received_child_create(received=received, actor=request.user),
+            success=_("Er is een dossier voor dit kind gemaakt en de overdracht is eraan gekoppeld."),
+        )
+        return redirect("transfers:received-detail", pk=pk)
+    form = forms.LinkChildForm(request.POST, children=perms.receiver_children(request.user, received))
+    if not form.is_valid():
+        messages.error(request, _("Kies een kind uit uw eigen administratie."))
+    else:
+        http.call_service(
+            request,
+            lambda: services.received_link(received=received, child=form.cleaned_data["child"], actor=request.user),
+            success=_("De overdracht is gekoppeld aan het dossier van het kind."),
+        )
+    return redirect("transfers:received-detail", pk=pk)
+
+
+@require_GET
+@login_required
+def received_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    http.require_staff_session(request)
+    received = perms.get_received(request.user, pk)
+    attachment = perms.get_received_attachment(request.user, received, attachment_pk)
+    return http.private_download(attachment.file, filename=attachment.name, content_type=attachment.content_type)
