@@ -17,7 +17,7 @@ from accountability.anonymise import is_anonymised_child, is_anonymised_guardian
 from accountability.deadlines import MAX_EXTENSION_MONTHS, request_deadline
 from accountability.rights.models import RightsRequest
 from consent import selectors as consent_selectors
-from consent.models import Objection
+from consent.choices import ObjectionStatus
 from ikc_share import selectors as core_selectors
 
 S = RightsRequest.Status
@@ -49,9 +49,9 @@ def status_problem(*, request: RightsRequest, status: str, message: str) -> str 
     if request.kind == RightsRequest.Kind.OBJECTION:
         objection = request.objection
         if status in (S.FULFILLED, S.REJECTED):
-            if objection is None or objection.status == Objection.Status.PENDING:
+            if objection is None or objection.status == ObjectionStatus.PENDING:
                 return _("Beslis eerst over het bezwaar zelf; de uitkomst van het verzoek volgt die beslissing.")
-            expected = S.FULFILLED if objection.status == Objection.Status.UPHELD else S.REJECTED
+            expected = S.FULFILLED if objection.status == ObjectionStatus.UPHELD else S.REJECTED
             if status != expected:
                 return _("Het bezwaar is %(decision)s; het verzoek volgt die beslissing.") % {
                     "decision": objection.get_status_display().lower()

@@ -19,7 +19,7 @@ from accountability.rights.models import RightsRequest, RightsRequestStep
 from agreements import selectors as agreement_selectors
 from agreements.choices import AgreementVersionStatus
 from agreements.rules import bases
-from consent.models import Objection
+from consent.choices import ObjectionStatus
 from ikc_share import selectors as core_selectors
 from ikc_share.choices import MembershipRole
 
@@ -31,14 +31,14 @@ OPEN = RightsRequest.OPEN_STATUSES
 
 
 def _open_q() -> Q:
-    return Q(status__in=OPEN) & (Q(objection__isnull=True) | Q(objection__status=Objection.Status.PENDING))
+    return Q(status__in=OPEN) & (Q(objection__isnull=True) | Q(objection__status=ObjectionStatus.PENDING))
 
 
 def effective_status(request: RightsRequest) -> str:
     if request.kind == RightsRequest.Kind.OBJECTION and request.objection_id and request.objection:
-        if request.objection.status == Objection.Status.UPHELD:
+        if request.objection.status == ObjectionStatus.UPHELD:
             return RightsRequest.Status.FULFILLED
-        if request.objection.status == Objection.Status.REJECTED:
+        if request.objection.status == ObjectionStatus.REJECTED:
             return RightsRequest.Status.REJECTED
     return request.status
 

@@ -21,12 +21,11 @@ from django.utils.translation import gettext as _
 from agreements.choices import AgreementVersionStatus
 from agreements.rules import bases
 from ikc_share import selectors as core_selectors
-from ikc_share.models import Child
 from ikc_share.services import child_lock  # noqa: F401  (re-exported: consent.services.child_lock)
 
 if TYPE_CHECKING:
     from agreements.models import AgreementVersion
-    from ikc_share.models import Guardian, Organisation
+    from ikc_share.models import Child, Guardian, Organisation
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 SCAN_TYPES = {
