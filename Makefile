@@ -11,6 +11,8 @@ PORT   ?= 8000
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
+	# pip before 23.3 refuses a hashed lock whose packages ask for extras (weasyprint -> fonttools[woff]).
+	$(BIN)/pip install -q --upgrade 'pip>=25'
 	$(BIN)/pip install -q --require-hashes -r requirements-dev.txt
 	touch $@
 

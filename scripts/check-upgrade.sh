@@ -16,6 +16,14 @@ WORK="$ROOT/var/upgrade"
 rm -rf "$WORK"
 mkdir -p "$WORK"
 git worktree prune
+if ! git cat-file -e "$BASE^{commit}" 2>/dev/null; then
+  # A shallow clone may not hold the starting point: fetch the history first.
+  git fetch -q --unshallow 2>/dev/null || git fetch -q origin 2>/dev/null || true
+fi
+if ! git cat-file -e "$BASE^{commit}" 2>/dev/null; then
+  echo "check-upgrade: commit $BASE is not in this clone (and could not be fetched); nothing to compare" >&2
+  exit 1
+fi
 git worktree add --detach "$WORK/base" "$BASE" >/dev/null
 
 export DEBUG=1 IKC_VAR_DIR="$WORK/var" PRIVATE_MEDIA_ROOT="$WORK/var/private" CELERY_TASK_ALWAYS_EAGER=1

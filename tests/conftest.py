@@ -59,6 +59,18 @@ CAST = [
     "stranger",
     "operator",
 ]
+CAST_NAMES = [  # none of them a child's or a guardian record's name
+    ("Dirk", "Dekker"),
+    ("Petra", "Prins"),
+    ("Frank", "Feenstra"),
+    ("Dorien", "Dijkman"),
+    ("Lars", "Lammers"),
+    ("Femke", "Faber"),
+    ("Anke", "Aalders"),
+    ("Bram", "Brouwer"),
+    ("Vera", "Veenstra"),
+    ("Olaf", "Oosting"),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -98,7 +110,11 @@ def world(db) -> World:
     daycare = make_location(organisation=childcare, kind="daycare", name="KDV Test")
     bso = make_location(organisation=childcare, kind="bso", name="BSO Test")
     school_location = make_location(organisation=school, kind="school", name="OBS Test")
-    users = {name: UserFactory(username=name) for name in CAST}
+    # Fixed names: a random one could contain a child's name that a test looks for.
+    users = {
+        name: UserFactory(username=name, first_name=first, last_name=last)
+        for name, (first, last) in zip(CAST, CAST_NAMES, strict=True)
+    }
     # The operator (a superuser) sets up IKCs; the app's own pages grant superusers nothing.
     users["operator"].is_superuser = users["operator"].is_staff = True
     users["operator"].save(update_fields=["is_superuser", "is_staff"])
