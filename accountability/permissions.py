@@ -58,10 +58,7 @@ def is_privacy_officer(user, organisation: Organisation) -> bool:
 
 def can_handle(user, organisation: Organisation) -> bool:
     """The director, or a staff member marked as privacy contact (never the FG as such)."""
-    if can_manage(user, organisation):
-        return True
-    m = _membership(user, organisation)
-    return bool(m and m.is_privacy_contact and m.role == MembershipRole.STAFF)
+    return core.handles_rights(user, organisation)
 
 
 def can_see_requests(user, organisation: Organisation) -> bool:
@@ -126,19 +123,13 @@ def advice_organisation(user, pk: int) -> Organisation:
 
 def get_incident(user, pk: int, *, need: str = "read") -> Incident:
     """Read: auditors and handlers of the incident's organisation. "handle": handlers only."""
-    incident = (
-        Incident.objects.select_related("organisation", "recorded_by")
-        .filter(pk=pk, organisation__in=core.organisations_for(user, core.READ))
-        .first()
+    may = can_handle if need == "handle" else can_see_requests
+    return core.get_in_organisations(
+        Incident.objects.select_related("organisation", "recorded_by"),
+        user,
+        pk,
+        may=lambda organisation: may(user, organisation),
     )
-    if incident is None:
-        raise Http404
-    allowed = (
-        can_handle(user, incident.organisation) if need == "handle" else can_see_requests(user, incident.organisation)
-    )
-    if not allowed:
-        raise PermissionDenied
-    return incident
 
 
 def get_incident_notice(user, pk: int) -> IncidentNotice:
@@ -158,16 +149,9 @@ def get_incident_notice(user, pk: int) -> IncidentNotice:
 def _get_audit_job(model, user, pk: int):
     """A report or verification job of one of the user's organisations (404 otherwise);
     403 unless the user audits that organisation."""
-    job = (
-        model.objects.select_related("organisation")
-        .filter(pk=pk, organisation__in=core.organisations_for(user, core.READ))
-        .first()
+    return core.get_in_organisations(
+        model.objects.select_related("organisation"), user, pk, may=lambda organisation: can_audit(user, organisation)
     )
-    if job is None:
-        raise Http404
-    if not can_audit(user, job.organisation):
-        raise PermissionDenied
-    return job
 
 
 def get_report(user, pk: int) -> AuditReport:

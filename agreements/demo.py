@@ -15,6 +15,8 @@ not by the worker, so the demo has them at once; making them again returns the s
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -25,7 +27,146 @@ from agreements.letters.storage import letter_generic_ensure
 from agreements.models import Agreement, AgreementVersion, Art9Condition, DataCategory, LegalBasis, Purpose
 
 if TYPE_CHECKING:
-    from ikc_share.models import FunctionTitle, Location, Organisation
+    from ikc_share.models import FunctionTitle, Organisation
+
+
+@dataclass(frozen=True)
+class _Demo:
+    """One demo agreement: who sends (the other organisation receives), why, what and to whom."""
+
+    title: str
+    sender: str  # "childcare" or "school": the seed context's attribute
+    location: str  # the receiving location: the seed context's attribute
+    purpose: str
+    explanation: str
+    legal_basis: str
+    items: list[tuple[str, str]]  # (category code, why it is necessary)
+    methods: frozenset[str]
+    roles: list[str]  # the receiving organisation's function titles
+    retention_months: int
+    options: dict = field(default_factory=dict)  # further VersionSpec fields
+    activate: bool = True  # False: left a draft
+
+
+_AGREEMENTS = (
+    _Demo(
+        title="Doorgaande ontwikkellijn naar de basisschool",
+        sender="childcare",
+        location="school_location",
+        purpose=Purpose.DEVELOPMENT_LINE,
+        explanation=(
+            "Als uw kind rond 4 jaar naar OBS De Regenboog gaat, vertelt de pedagogisch medewerker de "
+            "leerkracht hoe uw kind zich ontwikkelt. Zo kan de school aansluiten bij wat uw kind al kan en "
+            "waar het nog hulp bij nodig heeft. U leest de overdracht eerst zelf mee."
+        ),
+        legal_basis=LegalBasis.CONSENT,
+        items=[
+            ("identification", "Om de overdracht aan het juiste kind op school te koppelen."),
+            (
+                "development_social_emotional",
+                "Zodat de leerkracht weet hoe uw kind contact maakt en wat het nodig heeft om zich veilig te "
+                "voelen in de klas.",
+            ),
+            (
+                "development_language",
+                "Zodat de leerkracht kan aansluiten bij de woordenschat en de taal(en) van uw kind.",
+            ),
+            (
+                "development_motor",
+                "Zodat de school ziet of uw kind extra oefening nodig heeft met bijvoorbeeld "
+                "knippen of een pen vasthouden.",
+            ),
+            (
+                "development_play_learning",
+                "Zodat de leerkracht kan aansluiten bij de interesses en de concentratie van uw kind.",
+            ),
+            (
+                "development_self_reliance",
+                "Zodat de leerkracht weet waarbij uw kind nog hulp nodig heeft, zoals aankleden of naar de wc gaan.",
+            ),
+        ],
+        methods=frozenset({rules.METHOD_IN_APP, rules.METHOD_MEETING}),
+        roles=["Leerkracht groep 1-2", "Intern begeleider"],
+        retention_months=24,
+        options={"consent_per_category": True, "parents_read_first": True, "parents_read_days": 10},
+    ),
+    _Demo(
+        title="VVE-overdracht naar de basisschool",
+        sender="childcare",
+        location="school_location",
+        purpose=Purpose.VVE_HANDOVER,
+        explanation=(
+            "Heeft uw kind bij ons voorschoolse educatie (VVE) gekregen, dan geven wij door welk programma uw "
+            "kind volgde en hoe lang. Dat schrijft de wet voor, zodat de school de vroegschoolse educatie in "
+            "groep 1 en 2 daarop kan laten aansluiten. Hiervoor is geen toestemming nodig; u wordt wel vooraf "
+            "geïnformeerd."
+        ),
+        legal_basis=LegalBasis.LEGAL_DUTY,
+        items=[
+            ("vve_programme", "De wet schrijft voor dat de school weet welk VVE-programma uw kind volgde."),
+            ("vve_duration", "De wet schrijft voor dat de school weet hoe lang uw kind VVE kreeg."),
+        ],
+        methods=frozenset({rules.METHOD_IN_APP}),
+        roles=["Leerkracht groep 1-2", "Intern begeleider"],
+        retention_months=24,
+        options={"statutory_provision": rules.DEFAULT_VVE_REFERENCE},
+    ),
+    _Demo(
+        title="Afstemming dagelijkse zorg: BSO naar school",
+        sender="childcare",
+        location="school_location",
+        purpose=Purpose.BSO_SCHOOL,
+        explanation=(
+            "Gaat uw kind na school naar BSO De Regenboog, dan laten wij de leerkracht weten op welke dagen uw "
+            "kind naar de BSO gaat en wie het ophaalt. Zo gaat uw kind na school naar de juiste plek."
+        ),
+        legal_basis=LegalBasis.CONSENT,
+        items=[
+            (
+                "bso_practical",
+                "Zodat de leerkracht weet op welke dagen uw kind na school naar de BSO gaat en wie het ophaalt.",
+            ),
+        ],
+        methods=frozenset({rules.METHOD_IN_APP}),
+        roles=["Leerkracht groep 1-2", "Leerkracht groep 3", "Leerkracht groep 4-5"],
+        retention_months=12,
+    ),
+    _Demo(
+        title="Afstemming dagelijkse zorg: school naar BSO",
+        sender="school",
+        location="bso",
+        purpose=Purpose.BSO_SCHOOL,
+        explanation=(
+            "De school laat de BSO weten als de schooltijden van uw kind afwijken, bijvoorbeeld bij een "
+            "studiedag of een schoolreisje, zodat de BSO uw kind op het juiste moment opvangt."
+        ),
+        legal_basis=LegalBasis.CONSENT,
+        items=[("bso_practical", "Zodat de BSO weet wanneer uw kind uit school komt als de schooltijden afwijken.")],
+        methods=frozenset({rules.METHOD_IN_APP}),
+        roles=["Pedagogisch medewerker BSO"],
+        retention_months=12,
+    ),
+    _Demo(
+        title="Zorg en gezondheid bij de overgang naar school",
+        sender="childcare",
+        location="school_location",
+        purpose=Purpose.DEVELOPMENT_LINE,
+        explanation=(
+            "Heeft uw kind extra zorg nodig, of een allergie of medicijnen, dan kan de school zich daar alleen "
+            "op voorbereiden als zij dat weet. Wij vragen u daarvoor apart en uitdrukkelijk toestemming."
+        ),
+        legal_basis=LegalBasis.CONSENT,
+        items=[
+            ("care_needs", "Zodat de intern begeleider de ondersteuning op school vanaf dag één kan regelen."),
+            ("health", "Zodat de school weet wat te doen bij een allergische reactie of aanval."),
+        ],
+        methods=frozenset({rules.METHOD_MEETING}),
+        roles=["Intern begeleider"],
+        retention_months=12,
+        options={"art9_condition": Art9Condition.EXPLICIT_CONSENT, "consent_per_category": True},
+        activate=False,
+    ),
+)
 
 
 def _items(pairs: list[tuple[str, str]]) -> list[rules.ItemSpec]:
@@ -35,6 +176,26 @@ def _items(pairs: list[tuple[str, str]]) -> list[rules.ItemSpec]:
 
 def _roles(organisation: Organisation, names: list[str]) -> list[FunctionTitle]:
     return [organisation.function_titles.get_or_create(name=name)[0] for name in names]
+
+
+def _spec(ctx, demo: _Demo, *, start: datetime.date) -> rules.VersionSpec:
+    sender = getattr(ctx, demo.sender)
+    receiver = ctx.school if sender == ctx.childcare else ctx.childcare
+    return rules.VersionSpec(
+        sending_organisation=sender,
+        receiving_organisation=receiver,
+        ikc=ctx.ikc,
+        purpose=demo.purpose,
+        purpose_explanation=demo.explanation,
+        legal_basis=demo.legal_basis,
+        items=_items(demo.items),
+        methods=demo.methods,
+        receiving_roles=_roles(receiver, demo.roles),
+        receiving_locations=[getattr(ctx, demo.location)],
+        retention_months=demo.retention_months,
+        valid_from=start,
+        **demo.options,
+    )
 
 
 def _activate(*, spec: rules.VersionSpec, title: str, directors: dict) -> None:
@@ -47,183 +208,19 @@ def _activate(*, spec: rules.VersionSpec, title: str, directors: dict) -> None:
 
 
 def seed(ctx) -> None:
-    childcare, school = ctx.childcare, ctx.school
-    director_childcare = ctx.users["directeur.opvang"]
-    directors = {childcare.pk: director_childcare, school.pk: ctx.users["directeur.school"]}
-    school_location: Location = ctx.school_location
-    bso: Location = ctx.bso
+    directors = {ctx.childcare.pk: ctx.users["directeur.opvang"], ctx.school.pk: ctx.users["directeur.school"]}
     start = timezone.localdate().replace(month=8, day=1)
     if start > timezone.localdate():
         start = start.replace(year=start.year - 1)  # the current school year
 
-    def exists(title: str) -> bool:
-        return Agreement.objects.filter(ikc=ctx.ikc, title=title).exists()
-
-    title = "Doorgaande ontwikkellijn naar de basisschool"
-    if not exists(title):
-        spec = rules.VersionSpec(
-            sending_organisation=childcare,
-            receiving_organisation=school,
-            ikc=ctx.ikc,
-            purpose=Purpose.DEVELOPMENT_LINE,
-            purpose_explanation=(
-                "Als uw kind rond 4 jaar naar OBS De Regenboog gaat, vertelt de pedagogisch medewerker de "
-                "leerkracht hoe uw kind zich ontwikkelt. Zo kan de school aansluiten bij wat uw kind al kan en "
-                "waar het nog hulp bij nodig heeft. U leest de overdracht eerst zelf mee."
-            ),
-            legal_basis=LegalBasis.CONSENT,
-            items=_items(
-                [
-                    ("identification", "Om de overdracht aan het juiste kind op school te koppelen."),
-                    (
-                        "development_social_emotional",
-                        "Zodat de leerkracht weet hoe uw kind contact maakt en wat het nodig heeft om zich veilig te "
-                        "voelen in de klas.",
-                    ),
-                    (
-                        "development_language",
-                        "Zodat de leerkracht kan aansluiten bij de woordenschat en de taal(en) van uw kind.",
-                    ),
-                    (
-                        "development_motor",
-                        "Zodat de school ziet of uw kind extra oefening nodig heeft met bijvoorbeeld "
-                        "knippen of een pen vasthouden.",
-                    ),
-                    (
-                        "development_play_learning",
-                        "Zodat de leerkracht kan aansluiten bij de interesses en de concentratie van uw kind.",
-                    ),
-                    (
-                        "development_self_reliance",
-                        "Zodat de leerkracht weet waarbij uw kind nog hulp nodig heeft, zoals aankleden of naar de wc "
-                        "gaan.",
-                    ),
-                ]
-            ),
-            methods=frozenset({rules.METHOD_IN_APP, rules.METHOD_MEETING}),
-            receiving_roles=_roles(school, ["Leerkracht groep 1-2", "Intern begeleider"]),
-            receiving_locations=[school_location],
-            retention_months=24,
-            valid_from=start,
-            consent_per_category=True,
-            parents_read_first=True,
-            parents_read_days=10,
-        )
-        _activate(spec=spec, title=title, directors=directors)
-
-    title = "VVE-overdracht naar de basisschool"
-    if not exists(title):
-        spec = rules.VersionSpec(
-            sending_organisation=childcare,
-            receiving_organisation=school,
-            ikc=ctx.ikc,
-            purpose=Purpose.VVE_HANDOVER,
-            purpose_explanation=(
-                "Heeft uw kind bij ons voorschoolse educatie (VVE) gekregen, dan geven wij door welk programma uw "
-                "kind volgde en hoe lang. Dat schrijft de wet voor, zodat de school de vroegschoolse educatie in "
-                "groep 1 en 2 daarop kan laten aansluiten. Hiervoor is geen toestemming nodig; u wordt wel vooraf "
-                "geïnformeerd."
-            ),
-            legal_basis=LegalBasis.LEGAL_DUTY,
-            statutory_provision=rules.DEFAULT_VVE_REFERENCE,
-            items=_items(
-                [
-                    ("vve_programme", "De wet schrijft voor dat de school weet welk VVE-programma uw kind volgde."),
-                    ("vve_duration", "De wet schrijft voor dat de school weet hoe lang uw kind VVE kreeg."),
-                ]
-            ),
-            methods=frozenset({rules.METHOD_IN_APP}),
-            receiving_roles=_roles(school, ["Leerkracht groep 1-2", "Intern begeleider"]),
-            receiving_locations=[school_location],
-            retention_months=24,
-            valid_from=start,
-        )
-        _activate(spec=spec, title=title, directors=directors)
-
-    title = "Afstemming dagelijkse zorg: BSO naar school"
-    if not exists(title):
-        spec = rules.VersionSpec(
-            sending_organisation=childcare,
-            receiving_organisation=school,
-            ikc=ctx.ikc,
-            purpose=Purpose.BSO_SCHOOL,
-            purpose_explanation=(
-                "Gaat uw kind na school naar BSO De Regenboog, dan laten wij de leerkracht weten op welke dagen uw "
-                "kind naar de BSO gaat en wie het ophaalt. Zo gaat uw kind na school naar de juiste plek."
-            ),
-            legal_basis=LegalBasis.CONSENT,
-            items=_items(
-                [
-                    (
-                        "bso_practical",
-                        "Zodat de leerkracht weet op welke dagen uw kind na school naar de BSO gaat en wie het "
-                        "ophaalt.",
-                    ),
-                ]
-            ),
-            methods=frozenset({rules.METHOD_IN_APP}),
-            receiving_roles=_roles(school, ["Leerkracht groep 1-2", "Leerkracht groep 3", "Leerkracht groep 4-5"]),
-            receiving_locations=[school_location],
-            retention_months=12,
-            valid_from=start,
-        )
-        _activate(spec=spec, title=title, directors=directors)
-
-    title = "Afstemming dagelijkse zorg: school naar BSO"
-    if not exists(title):
-        spec = rules.VersionSpec(
-            sending_organisation=school,
-            receiving_organisation=childcare,
-            ikc=ctx.ikc,
-            purpose=Purpose.BSO_SCHOOL,
-            purpose_explanation=(
-                "De school laat de BSO weten als de schooltijden van uw kind afwijken, bijvoorbeeld bij een "
-                "studiedag of een schoolreisje, zodat de BSO uw kind op het juiste moment opvangt."
-            ),
-            legal_basis=LegalBasis.CONSENT,
-            items=_items(
-                [
-                    (
-                        "bso_practical",
-                        "Zodat de BSO weet wanneer uw kind uit school komt als de schooltijden afwijken.",
-                    ),
-                ]
-            ),
-            methods=frozenset({rules.METHOD_IN_APP}),
-            receiving_roles=_roles(childcare, ["Pedagogisch medewerker BSO"]),
-            receiving_locations=[bso],
-            retention_months=12,
-            valid_from=start,
-        )
-        _activate(spec=spec, title=title, directors=directors)
-
-    title = "Zorg en gezondheid bij de overgang naar school"
-    if not exists(title):
-        spec = rules.VersionSpec(
-            sending_organisation=childcare,
-            receiving_organisation=school,
-            ikc=ctx.ikc,
-            purpose=Purpose.DEVELOPMENT_LINE,
-            purpose_explanation=(
-                "Heeft uw kind extra zorg nodig, of een allergie of medicijnen, dan kan de school zich daar alleen "
-                "op voorbereiden als zij dat weet. Wij vragen u daarvoor apart en uitdrukkelijk toestemming."
-            ),
-            legal_basis=LegalBasis.CONSENT,
-            art9_condition=Art9Condition.EXPLICIT_CONSENT,
-            items=_items(
-                [
-                    ("care_needs", "Zodat de intern begeleider de ondersteuning op school vanaf dag één kan regelen."),
-                    ("health", "Zodat de school weet wat te doen bij een allergische reactie of aanval."),
-                ]
-            ),
-            methods=frozenset({rules.METHOD_MEETING}),
-            receiving_roles=_roles(school, ["Intern begeleider"]),
-            receiving_locations=[school_location],
-            retention_months=12,
-            valid_from=start,
-            consent_per_category=True,
-        )
-        services.agreement_create(actor=director_childcare, spec=spec, title=title)
+    for demo in _AGREEMENTS:
+        if Agreement.objects.filter(ikc=ctx.ikc, title=demo.title).exists():
+            continue
+        spec = _spec(ctx, demo, start=start)
+        if demo.activate:
+            _activate(spec=spec, title=demo.title, directors=directors)
+        else:
+            services.agreement_create(actor=directors[spec.sending_organisation.pk], spec=spec, title=demo.title)
 
     for version in AgreementVersion.objects.filter(agreement__ikc=ctx.ikc, status=AgreementVersion.Status.ACTIVE):
         for language in LANGUAGES:

@@ -4,17 +4,7 @@ superusers anything; see permissions.py."""
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from ikc_share.models import (
-    AuditEvent,
-    Child,
-    FunctionTitle,
-    Guardian,
-    Guardianship,
-    Ikc,
-    Location,
-    Membership,
-    Organisation,
-)
+from ikc_share import models
 
 admin.site.site_header = "ikc-share beheer"
 # Operators only: staff status or global permissions are not enough to enter the admin.
@@ -29,49 +19,49 @@ class _SuperuserOnly:
         return request.user.is_active and request.user.is_superuser
 
 
-@admin.register(Ikc)
+@admin.register(models.Ikc)
 class IkcAdmin(_SuperuserOnly, admin.ModelAdmin):
     list_display = ("name", "slug")
 
 
-@admin.register(Organisation)
+@admin.register(models.Organisation)
 class OrganisationAdmin(_SuperuserOnly, GuardedModelAdmin):
     list_display = ("name", "kind", "ikc")
 
 
-@admin.register(Location)
+@admin.register(models.Location)
 class LocationAdmin(_SuperuserOnly, GuardedModelAdmin):
     list_display = ("name", "kind", "organisation")
 
 
-@admin.register(FunctionTitle)
+@admin.register(models.FunctionTitle)
 class FunctionTitleAdmin(_SuperuserOnly, admin.ModelAdmin):
     list_display = ("name", "organisation")
 
 
-@admin.register(Membership)
+@admin.register(models.Membership)
 class MembershipAdmin(_SuperuserOnly, admin.ModelAdmin):
     list_display = ("user", "organisation", "role", "function_title", "is_active")
     list_filter = ("organisation", "role", "is_active")
 
 
-@admin.register(Child)
+@admin.register(models.Child)
 class ChildAdmin(_SuperuserOnly, admin.ModelAdmin):
     list_display = ("first_name", "last_name", "organisation", "location", "group_name")
     list_filter = ("organisation",)
 
 
-@admin.register(Guardian)
+@admin.register(models.Guardian)
 class GuardianAdmin(_SuperuserOnly, admin.ModelAdmin):
     list_display = ("first_name", "last_name", "organisation", "email")
 
 
-@admin.register(Guardianship)
+@admin.register(models.Guardianship)
 class GuardianshipAdmin(_SuperuserOnly, admin.ModelAdmin):
     list_display = ("guardian", "child", "has_parental_authority")
 
 
-@admin.register(AuditEvent)
+@admin.register(models.AuditEvent)
 class AuditEventAdmin(_SuperuserOnly, admin.ModelAdmin):
     list_display = ("chain", "seq", "at", "action", "target_type", "target_id")
     list_filter = ("chain",)

@@ -123,6 +123,40 @@ def refs_for(*, target_type: str, target_id: str, payload: str) -> dict[str, int
     return refs
 
 
+# The columns of an event that its place in its chain determines (all but its id and its
+# organisation): what `chain_link` returns, and what the verifier reads back.
+LINK_COLUMNS = (
+    "chain",
+    "seq",
+    "at",
+    "actor_id",
+    "action",
+    "target_type",
+    "target_id",
+    "payload",
+    "canonical",
+    "prev_hash",
+    "hash",
+    *REF_KEYS,
+)
+# The columns the canonical text is made of (canonical_text's arguments).
+_TEXT_COLUMNS = ("chain", "seq", "at", "actor_id", "action", "target_type", "target_id", "payload", "prev_hash")
+
+
+def chain_link(**columns: Any) -> dict[str, Any]:
+    """The event that `columns` (exactly canonical_text's arguments: its chain, seq, time,
+    actor, action, target, canonical payload text and the previous event's hash) place in
+    its chain, as its LINK_COLUMNS: those columns, the canonical text, the text's hash and
+    the search keys."""
+    text = canonical_text(**columns)
+    return {
+        **columns,
+        "canonical": text,
+        "hash": sha256_hex(text),
+        **refs_for(target_type=columns["target_type"], target_id=columns["target_id"], payload=columns["payload"]),
+    }
+
+
 def audit_record(
     *,
     organisation: Organisation | None,
@@ -144,12 +178,10 @@ def audit_record(
         if head is None:
             AuditChainHead.objects.bulk_create([AuditChainHead(chain=chain)], ignore_conflicts=True)
             head = AuditChainHead.objects.select_for_update().get(chain=chain)
-        at = at or timezone.now()
-        seq = head.seq + 1
-        text = canonical_text(
+        link = chain_link(
             chain=chain,
-            seq=seq,
-            at=at,
+            seq=head.seq + 1,
+            at=at or timezone.now(),
             actor_id=actor_id,
             action=action,
             target_type=target_type,
@@ -157,23 +189,8 @@ def audit_record(
             payload=body,
             prev_hash=head.hash,
         )
-        digest = sha256_hex(text)
-        event = AuditEvent.objects.create(
-            chain=chain,
-            seq=seq,
-            organisation=organisation,
-            at=at,
-            actor_id=actor_id,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            payload=body,
-            canonical=text,
-            prev_hash=head.hash,
-            hash=digest,
-            **refs_for(target_type=target_type, target_id=target_id, payload=body),
-        )
-        AuditChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=digest)
+        event = AuditEvent.objects.create(organisation=organisation, **link)
+        AuditChainHead.objects.filter(pk=head.pk).update(seq=link["seq"], hash=link["hash"])
     return event
 
 
@@ -343,24 +360,12 @@ def verify_chains(*, chains: list[str] | None = None, progress: Callable[[int], 
             progress(result.events)
     else:
         stats = {}
-        qs = AuditEvent.objects.order_by("chain", "seq").values_list(
-            "chain",
-            "seq",
-            "at",
-            "actor_id",
-            "action",
-            "target_type",
-            "target_id",
-            "payload",
-            "canonical",
-            "prev_hash",
-            "hash",
-            *REF_KEYS,
-        )
+        qs = AuditEvent.objects.order_by("chain", "seq").values(*LINK_COLUMNS)
         if chains is not None:
             qs = qs.filter(chain__in=chains)
         prev_chain, prev_hash, prev_seq = None, "", 0
-        for chain, seq, at, actor_id, action, ttype, tid, payload, text, prev, digest, *refs in qs.iterator(2000):
+        for row in qs.iterator(2000):
+            chain, seq, text, digest = row["chain"], row["seq"], row["canonical"], row["hash"]
             if chain != prev_chain:
                 prev_chain, prev_hash, prev_seq = chain, "", 0
             result.events += 1
@@ -369,23 +374,18 @@ def verify_chains(*, chains: list[str] | None = None, progress: Callable[[int], 
             reason = None
             if sha256_hex(text) != digest:
                 reason = "hash does not match the stored text"
-            elif text != canonical_text(
-                chain=chain,
-                seq=seq,
-                at=at,
-                actor_id=actor_id,
-                action=action,
-                target_type=ttype,
-                target_id=tid,
-                payload=payload,
-                prev_hash=prev,
-            ):
+            elif text != canonical_text(**{column: row[column] for column in _TEXT_COLUMNS}):
                 reason = "row columns differ from the hashed text"
-            elif prev != prev_hash:
+            elif row["prev_hash"] != prev_hash:
                 reason = "previous hash does not match the previous event"
             elif seq != prev_seq + 1:
                 reason = "sequence gap (an event is missing)"
-            elif tuple(refs) != tuple(refs_for(target_type=ttype, target_id=tid, payload=payload).values()):
+            elif any(
+                row[column] != ref
+                for column, ref in refs_for(
+                    target_type=row["target_type"], target_id=row["target_id"], payload=row["payload"]
+                ).items()
+            ):
                 reason = "search keys differ from the payload"
             if reason:
                 result.problems.append(ChainProblem(chain, seq, reason))

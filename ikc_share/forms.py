@@ -54,49 +54,38 @@ class CrispyForm(forms.Form):
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
-class MembershipFieldsMixin:
-    def _scope(self, organisation: Organisation) -> None:
+class MembershipForm(CrispyForm):
+    """A membership's role, function title and locations; the choices are the organisation's
+    own titles and locations."""
+
+    role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
+    function_title = IdChoiceField(label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False)
+    locations = IdMultipleChoiceField(
+        label=_("Locaties"),
+        queryset=Location.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Geen keuze = alle locaties."),
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["function_title"].queryset = FunctionTitle.objects.filter(organisation=organisation)
         self.fields["locations"].queryset = Location.objects.filter(organisation=organisation)
 
 
-class MembershipInviteForm(MembershipFieldsMixin, CrispyForm):
+class MembershipInviteForm(MembershipForm):
     submit_label = _("Uitnodigen")
+    field_order = ["first_name", "last_name", "email"]  # the person first, then the membership
     first_name = forms.CharField(label=_("Voornaam"), max_length=100)
     last_name = forms.CharField(label=_("Achternaam"), max_length=100)
     email = forms.EmailField(label=_("E-mailadres"))
-    role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
-    function_title = IdChoiceField(label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False)
-    locations = IdMultipleChoiceField(
-        label=_("Locaties"),
-        queryset=Location.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Geen keuze = alle locaties."),
-    )
-
-    def __init__(self, *args, organisation: Organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._scope(organisation)
 
 
-class MembershipEditForm(MembershipFieldsMixin, CrispyForm):
-    role = forms.ChoiceField(label=_("Rol"), choices=Membership.Role.choices)
-    function_title = IdChoiceField(label=_("Functietitel"), queryset=FunctionTitle.objects.none(), required=False)
-    locations = IdMultipleChoiceField(
-        label=_("Locaties"),
-        queryset=Location.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Geen keuze = alle locaties."),
-    )
+class MembershipEditForm(MembershipForm):
     is_privacy_contact = forms.BooleanField(
         label=_("Privacycontactpersoon (behandelt verzoeken en incidenten)"), required=False
     )
-
-    def __init__(self, *args, organisation: Organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._scope(organisation)
 
 
 class FunctionTitleForm(CrispyForm):

@@ -1,7 +1,7 @@
 """The HTTP helpers every app's views share: one place for what used to be written out in
-each views module (errors to messages, a service call with its messages, private responses
-and downloads, staff-only pages, the e-mail link session marker) and for the bounded id in
-URLs.
+each views module (errors to messages, a service call with its messages, the one-form page,
+private responses and downloads, staff-only pages, the e-mail link session marker) and for
+the bounded id in URLs.
 
 Access itself is never decided here: that is each app's `permissions.py`.
 """
@@ -9,10 +9,12 @@ Access itself is never decided here: that is each app's `permissions.py`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 # The largest primary key the database can hold (PostgreSQL bigint). A larger number names
 # no row, and would overflow the database driver if it reached a query.
@@ -22,6 +24,8 @@ MAX_ID = 2**63 - 1
 # session reaches the parent portal only (consent/middleware.py).
 MAGIC_LINK_SESSION_KEY = "ikc_login_method"
 MAGIC_LINK = "magic_link"
+
+T = TypeVar("T")
 
 
 def is_id(value: object) -> bool:
@@ -72,6 +76,28 @@ def call_service(request: HttpRequest, action: Callable[[], object], *, success:
         return False
     messages.success(request, success)
     return True
+
+
+def service_result(request: HttpRequest, action: Callable[[], T], *, success: str | Callable[[T], str]) -> T | None:
+    """`call_service` for a service whose result the page needs (to redirect to it, or to name
+    it in the message: `success` may be made from the result). The result, or None when the
+    service refused (its ValidationError shown as error messages)."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result
+
+
+def form_page(request: HttpRequest, *, form, title: str, back: str, organisation=None) -> HttpResponse:
+    """A page with one form (ikc_share/form_page.html), a title and a link back; within the
+    organisation's pages when one is given."""
+    context = {"form": form, "title": title, "back": back}
+    if organisation is not None:
+        context["organisation"] = organisation
+    return render(request, "ikc_share/form_page.html", context)
 
 
 def private(response: HttpResponse) -> HttpResponse:

@@ -351,30 +351,14 @@ class AuditEvent(models.Model):
             # The audit browser: newest first per organisation, keyset on id, one index per filter.
             models.Index(fields=["organisation", "-id"], name="audit_org_id_idx"),
             models.Index(fields=["organisation", "actor", "-id"], name="audit_org_actor_idx"),
-            models.Index(
-                fields=["organisation", "child_ref", "-id"],
-                name="audit_org_child_idx",
-                condition=Q(child_ref__isnull=False),
-            ),
-            models.Index(
-                fields=["organisation", "guardian_ref", "-id"],
-                name="audit_org_guardian_idx",
-                condition=Q(guardian_ref__isnull=False),
-            ),
-            models.Index(
-                fields=["organisation", "version_ref", "-id"],
-                name="audit_org_version_idx",
-                condition=Q(version_ref__isnull=False),
-            ),
-            models.Index(
-                fields=["organisation", "agreement_ref", "-id"],
-                name="audit_org_agreement_idx",
-                condition=Q(agreement_ref__isnull=False),
-            ),
-            models.Index(
-                fields=["organisation", "transfer_ref", "-id"],
-                name="audit_org_transfer_idx",
-                condition=Q(transfer_ref__isnull=False),
+            # ... and a partial one per search key.
+            *(
+                models.Index(
+                    fields=["organisation", ref, "-id"],
+                    name=f"audit_org_{ref.removesuffix('_ref')}_idx",
+                    condition=Q(**{f"{ref}__isnull": False}),
+                )
+                for ref in ("child_ref", "guardian_ref", "version_ref", "agreement_ref", "transfer_ref")
             ),
         ]
 

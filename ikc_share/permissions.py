@@ -14,6 +14,9 @@ Django admin and, as the operator (`is_operator`), the onboarding console.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -38,6 +41,7 @@ ROLE_ORG_PERMS: dict[str, tuple[str, ...]] = {
 }
 
 User = AbstractBaseUser | AnonymousUser
+M = TypeVar("M")
 
 
 def _objects(user: User, perm: str, klass) -> QuerySet:
@@ -101,6 +105,20 @@ def has_org_perm(user: User, organisation: Organisation, perm: str) -> bool:
     return perm in org_perms(user, organisation.pk)
 
 
+def handles_rights(user: User, organisation: Organisation) -> bool:
+    """Who handles parents' rights for the organisation (rights requests, incidents,
+    restrictions of processing): the director (MANAGE), or a staff member the director
+    marked as privacy contact. Never the privacy officer as such: they advise and decide
+    nothing (art. 38(6) AVG)."""
+    if has_org_perm(user, organisation, MANAGE):
+        return True
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, organisation=organisation, is_active=True, role=Membership.Role.STAFF, is_privacy_contact=True
+    ).exists()
+
+
 def get_organisation(user: User, pk: int, *, need: str = READ) -> Organisation:
     """404 unless the user is a member; 403 if a member lacks `need`."""
     perms = org_perms(user, pk)
@@ -110,6 +128,22 @@ def get_organisation(user: User, pk: int, *, need: str = READ) -> Organisation:
     if need != READ and need not in perms:
         raise PermissionDenied
     return org
+
+
+def get_in_organisations(
+    queryset: QuerySet[M], user: User, pk: int, *, may: Callable[[Organisation], bool], via: str = "organisation"
+) -> M:
+    """Row `pk` of `queryset` when it belongs (through the `via` relation) to one of the
+    user's organisations, else 404; 403 unless `may(that organisation)`."""
+    row = queryset.filter(pk=pk, **{f"{via}__in": organisations_for(user, READ)}).first()
+    if row is None:
+        raise Http404
+    organisation = row
+    for name in via.split("__"):
+        organisation = getattr(organisation, name)
+    if not may(organisation):
+        raise PermissionDenied
+    return row
 
 
 def active_memberships(user: User) -> QuerySet[Membership]:
@@ -123,16 +157,12 @@ def active_memberships(user: User) -> QuerySet[Membership]:
 
 
 def get_membership(user: User, pk: int, *, need: str = MANAGE) -> Membership:
-    membership = (
-        Membership.objects.select_related("user", "organisation", "function_title")
-        .filter(pk=pk, organisation__in=organisations_for(user, READ))
-        .first()
+    return get_in_organisations(
+        Membership.objects.select_related("user", "organisation", "function_title"),
+        user,
+        pk,
+        may=lambda organisation: has_org_perm(user, organisation, need),
     )
-    if membership is None:
-        raise Http404
-    if not has_org_perm(user, membership.organisation, need):
-        raise PermissionDenied
-    return membership
 
 
 # --- Children ---------------------------------------------------------------------------

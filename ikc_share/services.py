@@ -220,6 +220,21 @@ def _ensure_other_director(membership: Membership) -> None:
         raise ValidationError(_("Een organisatie heeft altijd minstens één actieve directeur."))
 
 
+def _membership_set_active(membership: Membership, *, active: bool, actor) -> Membership:
+    membership.is_active = active
+    membership.deactivated_at = None if active else timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    permissions.membership_grants_sync(membership)
+    audit_record(
+        organisation=membership.organisation,
+        actor=actor,
+        action="membership.reactivated" if active else "membership.deactivated",
+        target=membership,
+        payload={"user": membership.user_id},
+    )
+    return membership
+
+
 @transaction.atomic
 def membership_deactivate(*, membership: Membership, actor) -> Membership:
     if membership.user_id == getattr(actor, "pk", None):
@@ -228,36 +243,14 @@ def membership_deactivate(*, membership: Membership, actor) -> Membership:
         raise ValidationError(_("Dit lidmaatschap is al gedeactiveerd."))
     if membership.role == Membership.Role.DIRECTOR:
         _ensure_other_director(membership)
-    membership.is_active = False
-    membership.deactivated_at = timezone.now()
-    membership.save(update_fields=["is_active", "deactivated_at"])
-    permissions.membership_grants_sync(membership)
-    audit_record(
-        organisation=membership.organisation,
-        actor=actor,
-        action="membership.deactivated",
-        target=membership,
-        payload={"user": membership.user_id},
-    )
-    return membership
+    return _membership_set_active(membership, active=False, actor=actor)
 
 
 @transaction.atomic
 def membership_reactivate(*, membership: Membership, actor) -> Membership:
     if membership.is_active:
         raise ValidationError(_("Dit lidmaatschap is al actief."))
-    membership.is_active = True
-    membership.deactivated_at = None
-    membership.save(update_fields=["is_active", "deactivated_at"])
-    permissions.membership_grants_sync(membership)
-    audit_record(
-        organisation=membership.organisation,
-        actor=actor,
-        action="membership.reactivated",
-        target=membership,
-        payload={"user": membership.user_id},
-    )
-    return membership
+    return _membership_set_active(membership, active=True, actor=actor)
 
 
 def children_leaving_date_set(*, children: Iterable[Child], left_on: datetime.date) -> None:

@@ -9,7 +9,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -134,22 +133,19 @@ def membership_invite(request: HttpRequest, org_pk: int) -> HttpResponse:
     organisation = permissions.get_organisation(request.user, org_pk, need=permissions.MANAGE)
     form = MembershipInviteForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.membership_invite(organisation=organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("%(name)s is uitgenodigd.") % {"name": membership.user.get_full_name()})
+        membership = http.service_result(
+            request,
+            lambda: services.membership_invite(organisation=organisation, actor=request.user, **form.cleaned_data),
+            success=lambda membership: _("%(name)s is uitgenodigd.") % {"name": membership.user.get_full_name()},
+        )
+        if membership is not None:
             return redirect("ikc_share:organisation-members", org_pk=organisation.pk)
-    return render(
+    return http.form_page(
         request,
-        "ikc_share/form_page.html",
-        {
-            "organisation": organisation,
-            "form": form,
-            "title": _("Medewerker uitnodigen"),
-            "back": reverse("ikc_share:organisation-members", kwargs={"org_pk": organisation.pk}),
-        },
+        form=form,
+        title=_("Medewerker uitnodigen"),
+        organisation=organisation,
+        back=reverse("ikc_share:organisation-members", kwargs={"org_pk": organisation.pk}),
     )
 
 
@@ -166,22 +162,18 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = MembershipEditForm(request.POST or None, organisation=organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_update(membership=membership, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("Wijzigingen opgeslagen."))
+        if http.call_service(
+            request,
+            lambda: services.membership_update(membership=membership, actor=request.user, **form.cleaned_data),
+            success=_("Wijzigingen opgeslagen."),
+        ):
             return redirect("ikc_share:organisation-members", org_pk=organisation.pk)
-    return render(
+    return http.form_page(
         request,
-        "ikc_share/form_page.html",
-        {
-            "organisation": organisation,
-            "form": form,
-            "title": _("Lidmaatschap van %(name)s") % {"name": membership.user.get_full_name()},
-            "back": reverse("ikc_share:organisation-members", kwargs={"org_pk": organisation.pk}),
-        },
+        form=form,
+        title=_("Lidmaatschap van %(name)s") % {"name": membership.user.get_full_name()},
+        organisation=organisation,
+        back=reverse("ikc_share:organisation-members", kwargs={"org_pk": organisation.pk}),
     )
 
 
@@ -209,14 +201,13 @@ def function_title_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     organisation = permissions.get_organisation(request.user, org_pk, need=permissions.MANAGE)
     form = FunctionTitleForm(request.POST)
     if form.is_valid():
-        try:
-            services.function_title_create(
+        http.call_service(
+            request,
+            lambda: services.function_title_create(
                 organisation=organisation, name=form.cleaned_data["name"], actor=request.user
-            )
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("Functietitel toegevoegd."))
+            ),
+            success=_("Functietitel toegevoegd."),
+        )
     else:
         messages.error(request, _("Geef de functietitel een naam (maximaal 120 tekens)."))
     return redirect("ikc_share:organisation-members", org_pk=organisation.pk)

@@ -41,6 +41,33 @@ def _enqueue(invitation: Invitation) -> None:
     transaction.on_commit(lambda: tasks.deliver_invitation.delay(pk))
 
 
+def _invitation_create(*, organisation, kind: str, user: User, actor, payload: dict, **link) -> Invitation:
+    """A new invitation for `user` (`link`: its membership or guardian), queued to be sent
+    on commit and audited with `payload`."""
+    invitation = Invitation.objects.create(
+        organisation=organisation, kind=kind, user=user, email=user.email, created_by=_actor(actor), **link
+    )
+    _enqueue(invitation)
+    audit_record(
+        organisation=organisation, actor=actor, action="invitation.created", target=invitation, payload=payload
+    )
+    return invitation
+
+
+def _revoke(invitation: Invitation, *, actor, payload: dict) -> Invitation:
+    """The invitation's link stops working now; audited with `payload`."""
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        organisation=invitation.organisation,
+        actor=actor,
+        action="invitation.revoked",
+        target=invitation,
+        payload=payload,
+    )
+    return invitation
+
+
 @transaction.atomic
 def member_invitation_create(*, membership: Membership, actor) -> Invitation:
     """Invite the person of a membership to set a password. Earlier open invitations for
@@ -48,32 +75,15 @@ def member_invitation_create(*, membership: Membership, actor) -> Invitation:
     for old in Invitation.objects.select_for_update().filter(
         membership=membership, accepted_at__isnull=True, revoked_at__isnull=True
     ):
-        old.revoked_at = timezone.now()
-        old.save(update_fields=["revoked_at"])
-        audit_record(
-            organisation=old.organisation,
-            actor=actor,
-            action="invitation.revoked",
-            target=old,
-            payload={"reason": "superseded"},
-        )
-    invitation = Invitation.objects.create(
+        _revoke(old, actor=actor, payload={"reason": "superseded"})
+    return _invitation_create(
         organisation=membership.organisation,
         kind=Invitation.Kind.MEMBER,
         user=membership.user,
         membership=membership,
-        email=membership.user.email,
-        created_by=_actor(actor),
-    )
-    _enqueue(invitation)
-    audit_record(
-        organisation=membership.organisation,
         actor=actor,
-        action="invitation.created",
-        target=invitation,
         payload={"kind": "member", "membership": membership.pk, "user": membership.user_id, "role": membership.role},
     )
-    return invitation
 
 
 @transaction.atomic
@@ -94,23 +104,14 @@ def guardian_invite(*, guardian: Guardian, actor) -> Invitation | None:
     user = guardian_login_ensure(guardian=guardian, actor=actor)
     if user.has_usable_password() or selectors.open_invitations_of(user).exists():
         return None
-    invitation = Invitation.objects.create(
+    return _invitation_create(
         organisation=guardian.organisation,
         kind=Invitation.Kind.PARENT,
         user=user,
         guardian=guardian,
-        email=user.email,
-        created_by=_actor(actor),
-    )
-    _enqueue(invitation)
-    audit_record(
-        organisation=guardian.organisation,
         actor=actor,
-        action="invitation.created",
-        target=invitation,
         payload={"kind": "parent", "guardian": guardian.pk, "user": user.pk},
     )
-    return invitation
 
 
 @dataclass
@@ -163,16 +164,7 @@ def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise ValidationError(_("Deze uitnodiging is al geaccepteerd of ingetrokken."))
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
-    audit_record(
-        organisation=invitation.organisation,
-        actor=actor,
-        action="invitation.revoked",
-        target=invitation,
-        payload={"kind": invitation.kind, "reason": "revoked"},
-    )
-    return invitation
+    return _revoke(invitation, actor=actor, payload={"kind": invitation.kind, "reason": "revoked"})
 
 
 @transaction.atomic

@@ -79,16 +79,12 @@ def get_import_template(user, org_pk: int, preset: str) -> str:
 
 
 def get_import_job(user, pk: int) -> ImportJob:
-    job = (
-        ImportJob.objects.select_related("organisation", "default_location")
-        .filter(pk=pk, organisation__in=core.organisations_for(user, core.READ))
-        .first()
+    return core.get_in_organisations(
+        ImportJob.objects.select_related("organisation", "default_location"),
+        user,
+        pk,
+        may=lambda organisation: can_import(user, organisation),
     )
-    if job is None:
-        raise Http404
-    if not can_import(user, job.organisation):
-        raise PermissionDenied
-    return job
 
 
 def may_mark_leavers(user, organisation: Organisation) -> bool:
@@ -104,32 +100,25 @@ def get_leavers_job(user, pk: int) -> ImportJob:
 
 
 def get_import_permission(user, pk: int) -> ImportPermission:
-    grant = (
-        ImportPermission.objects.select_related("membership__organisation", "membership__user")
-        .filter(pk=pk, membership__organisation__in=core.organisations_for(user, core.READ))
-        .first()
+    return core.get_in_organisations(
+        ImportPermission.objects.select_related("membership__organisation", "membership__user"),
+        user,
+        pk,
+        may=lambda organisation: core.has_org_perm(user, organisation, core.MANAGE),
+        via="membership__organisation",
     )
-    if grant is None:
-        raise Http404
-    if not core.has_org_perm(user, grant.membership.organisation, core.MANAGE):
-        raise PermissionDenied
-    return grant
 
 
 # --- Invitations --------------------------------------------------------------------------------
 
 
 def get_invitation(user, pk: int, *, need: str = core.MANAGE) -> Invitation:
-    invitation = (
-        Invitation.objects.select_related("organisation", "user", "membership")
-        .filter(pk=pk, organisation__in=core.organisations_for(user, core.READ))
-        .first()
+    return core.get_in_organisations(
+        Invitation.objects.select_related("organisation", "user", "membership"),
+        user,
+        pk,
+        may=lambda organisation: core.has_org_perm(user, organisation, need),
     )
-    if invitation is None:
-        raise Http404
-    if not core.has_org_perm(user, invitation.organisation, need):
-        raise PermissionDenied
-    return invitation
 
 
 def get_operator_invitation(user, pk: int) -> Invitation:

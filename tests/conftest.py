@@ -73,6 +73,29 @@ CAST_NAMES = [  # none of them a child's or a guardian record's name
 ]
 
 
+@pytest.fixture
+def private_files(settings, tmp_path):
+    """Private files (letters, scans, attachments, exports) in a temporary folder; the
+    folder. The app folders' conftest.py make it automatic for their tests."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+    return tmp_path / "private"
+
+
+@pytest.fixture
+def dutch():
+    """Dutch active, as for a user who did not choose English."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache (the coverage counts are cached per process)."""

@@ -185,19 +185,25 @@ def seed(ctx) -> None:
     consented.sort(key=lambda c: not (_guardians(c) and _guardians(c)[0].user_id))  # parents who can log in first
     codes = [i.category.code for i in development.items.select_related("category").order_by("category__order")]
     school_location = ctx.school_location
+
+    def prepared(child: Child, categories: list[str], *, share: bool = True) -> Transfer:
+        """A development-line handover of `categories` about `child`, written by the
+        pedagogical worker and (unless `share` is off) shared: to the parents first."""
+        transfer = services.transfer_create(
+            child=child,
+            version=development,
+            location=school_location,
+            contents=_development_content(child, categories),
+            actor=pm,
+        )
+        return services.transfer_share(transfer=transfer, actor=pm) if share else transfer
+
     with_login = [c for c in consented if _guardians(c) and _guardians(c)[0].user_id]
     if with_login:
         child = with_login[0]
         parent = _guardians(child)[0]
         # SENT: the parent read it first, added a view and agreed; the teacher opened it.
-        sent = services.transfer_create(
-            child=child,
-            version=development,
-            location=school_location,
-            contents=_development_content(child, codes),
-            actor=pm,
-        )
-        sent = services.transfer_share(transfer=sent, actor=pm)
+        sent = prepared(child, codes)
         services.transfer_parents_view(
             transfer=sent,
             guardian=parent,
@@ -210,34 +216,13 @@ def seed(ctx) -> None:
         services.received_open(received=received, actor=teacher, function_title="Leerkracht groep 1-2")
         services.received_confirm(received=received, actor=teacher)
         # The parents asked to talk first about a follow-up on language and play.
-        talk = services.transfer_create(
-            child=child,
-            version=development,
-            location=school_location,
-            contents=_development_content(child, ["development_language", "development_play_learning"]),
-            actor=pm,
-        )
-        talk = services.transfer_share(transfer=talk, actor=pm)
+        talk = prepared(child, ["development_language", "development_play_learning"])
         services.transfer_parents_talk(transfer=talk, guardian=parent, actor=parent.user)
         # The parents did not want a note on self-reliance sent: destroyed, tombstone kept.
-        refused = services.transfer_create(
-            child=child,
-            version=development,
-            location=school_location,
-            contents=_development_content(child, ["development_self_reliance"]),
-            actor=pm,
-        )
-        refused = services.transfer_share(transfer=refused, actor=pm)
+        refused = prepared(child, ["development_self_reliance"])
         services.transfer_parents_refuse(transfer=refused, guardian=parent, want_pdf=False, actor=parent.user)
         # The parents agreed to a note on motor skills; the sender has not sent it yet.
-        agreed = services.transfer_create(
-            child=child,
-            version=development,
-            location=school_location,
-            contents=_development_content(child, ["development_motor"]),
-            actor=pm,
-        )
-        agreed = services.transfer_share(transfer=agreed, actor=pm)
+        agreed = prepared(child, ["development_motor"])
         services.transfer_parents_confirm(transfer=agreed, guardian=parent, actor=parent.user)
         # A three-way meeting, recorded.
         services.meeting_record(
@@ -255,23 +240,10 @@ def seed(ctx) -> None:
         with_login[0] if with_login else None
     )
     if reader is not None:
-        reading = services.transfer_create(
-            child=reader,
-            version=development,
-            location=school_location,
-            contents=_development_content(reader, ["development_social_emotional", "development_motor"]),
-            actor=pm,
-        )
-        services.transfer_share(transfer=reading, actor=pm)
+        prepared(reader, ["development_social_emotional", "development_motor"])
     sem = next((c for c in daycare_children if c.first_name == "Sem"), None)
     if sem is not None:  # CONCEPT: Linda said yes to everything but motor skills
-        services.transfer_create(
-            child=sem,
-            version=development,
-            location=school_location,
-            contents=_development_content(sem, ["development_social_emotional", "development_language"]),
-            actor=pm,
-        )
+        prepared(sem, ["development_social_emotional", "development_language"], share=False)
 
     # VVE handover: sent straight away (legal duty; parents were informed above).
     for index, child in enumerate(vve_children[:3]):

@@ -107,23 +107,15 @@ def get_recordable_child(user, organisation: Organisation, child_pk: int | str) 
 
 
 def get_request(user, pk: int, *, need: str = "read") -> RightsRequest:
-    request = (
+    may = acc.can_handle if need == "handle" else acc.can_see_requests
+    return core.get_in_organisations(
         RightsRequest.objects.select_related(
             "organisation", "child__location", "guardian", "assignee", "created_by", "objection__version__agreement"
-        )
-        .filter(pk=pk, organisation__in=core.organisations_for(user, core.READ))
-        .first()
+        ),
+        user,
+        pk,
+        may=lambda organisation: may(user, organisation),
     )
-    if request is None:
-        raise Http404
-    allowed = (
-        acc.can_handle(user, request.organisation)
-        if need == "handle"
-        else acc.can_see_requests(user, request.organisation)
-    )
-    if not allowed:
-        raise PermissionDenied
-    return request
 
 
 def may_handle(user, organisation: Organisation) -> bool:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,28 +37,26 @@ from ikc_share import http
 portal_login_required = login_required(login_url="consent:portal-login")
 
 
-def _handle(request: HttpRequest, rr: RightsRequest, action: Callable[[], object], success: str) -> HttpResponse:
-    """Run one handler service on the request; its errors, or the success message, show on
-    the request's page."""
-    try:
-        action()
-    except ValidationError as exc:
-        http.errors_to_messages(request, exc)
+def _handle(
+    request: HttpRequest, rr: RightsRequest, action: Callable[[], object], success: str, *, form=None
+) -> HttpResponse:
+    """Run one handler service on the request, once its posted form (if any) is valid; the
+    form's errors, the service's errors or the success message show on the request's page."""
+    if form is not None and not form.is_valid():
+        form_errors_to_messages(request, form)
     else:
-        messages.success(request, success)
+        http.call_service(request, action, success=success)
     return redirect("consent:rights-detail", pk=rr.pk)
 
 
-def _invalid(request: HttpRequest, rr: RightsRequest, form) -> HttpResponse:
-    form_errors_to_messages(request, form)
-    return redirect("consent:rights-detail", pk=rr.pk)
-
-
-def _download(request_obj: RightsRequest, fmt: str) -> FileResponse:
-    field = perms.ready_export_file(request_obj, fmt)
-    name = f"inzage-{request_obj.child.first_name.lower()}-{request_obj.export_generated_at:%Y%m%d}.{fmt}"
+def _download(request: HttpRequest, rr: RightsRequest, fmt: str, *, by_parent: bool) -> FileResponse:
+    """The request's access export (json or pdf) as a private download, audited."""
+    field = perms.ready_export_file(rr, fmt)
+    name = f"inzage-{rr.child.first_name.lower()}-{rr.export_generated_at:%Y%m%d}.{fmt}"
     content_type = "application/json" if fmt == "json" else "application/pdf"
-    return FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+    response = FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+    rights_services.rights_request_export_downloaded(request=rr, actor=request.user, fmt=fmt, by_parent=by_parent)
+    return http.private(response)
 
 
 # --- Parents ------------------------------------------------------------------------------------
@@ -96,23 +92,22 @@ def portal_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         access = by_child[form.cleaned_data["child"]]
-        try:
-            rr = rights_services.rights_request_submit(
+        rr = http.service_result(
+            request,
+            lambda: rights_services.rights_request_submit(
                 child=access.child,
                 guardian=access.guardian,
                 kind=form.cleaned_data["kind"],
                 description=form.cleaned_data["description"],
                 version=rights_selectors.version_or_none(pk=form.cleaned_data.get("version")),
                 actor=request.user,
-            )
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(
-                request,
+            ),
+            success=lambda rr: (
                 _("Uw verzoek is ontvangen. U krijgt uiterlijk %(date)s antwoord.")
-                % {"date": rr.due_on.strftime("%d-%m-%Y")},
-            )
+                % {"date": rr.due_on.strftime("%d-%m-%Y")}
+            ),
+        )
+        if rr is not None:
             return redirect("consent:rights-portal-detail", pk=rr.pk)
     return http.private(
         render(request, "accountability/rights/portal_new.html", {"form": form, "kind_help": KIND_HELP})
@@ -146,10 +141,7 @@ def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @portal_login_required
 def portal_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
-    rr = perms.get_parent_fulfilled_request(request.user, pk)
-    response = _download(rr, fmt)
-    rights_services.rights_request_export_downloaded(request=rr, actor=request.user, fmt=fmt, by_parent=True)
-    return http.private(response)
+    return _download(request, perms.get_parent_fulfilled_request(request.user, pk), fmt, by_parent=True)
 
 
 # --- Staff --------------------------------------------------------------------------------------
@@ -195,8 +187,9 @@ def staff_record(request: HttpRequest, org_pk: int) -> HttpResponse:
         versions=rights_selectors.objection_versions(organisation_ids=[organisation.pk]),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            rr = rights_services.rights_request_submit(
+        rr = http.service_result(
+            request,
+            lambda: rights_services.rights_request_submit(
                 child=child,
                 guardian=guardians[form.cleaned_data["guardian"]],
                 kind=form.cleaned_data["kind"],
@@ -205,11 +198,10 @@ def staff_record(request: HttpRequest, org_pk: int) -> HttpResponse:
                 description=form.cleaned_data["description"],
                 version=rights_selectors.version_or_none(pk=form.cleaned_data.get("version")),
                 actor=request.user,
-            )
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("Het verzoek is vastgelegd."))
+            ),
+            success=_("Het verzoek is vastgelegd."),
+        )
+        if rr is not None:
             if perms.may_handle(request.user, organisation):
                 return redirect("consent:rights-detail", pk=rr.pk)
             return redirect("ikc_share:child-detail", pk=child.pk)
@@ -261,10 +253,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def staff_status(request: HttpRequest, pk: int) -> HttpResponse:
     rr = perms.get_request(request.user, pk, need="handle")
-    statuses = [(s, s) for s in rights_rules.NEXT.get(rr.status, ())]
-    form = StatusForm(request.POST, statuses=statuses)
-    if not form.is_valid():
-        return _invalid(request, rr, form)
+    form = StatusForm(request.POST, statuses=[(s, s) for s in rights_rules.NEXT.get(rr.status, ())])
     return _handle(
         request,
         rr,
@@ -272,6 +261,7 @@ def staff_status(request: HttpRequest, pk: int) -> HttpResponse:
             request=rr, status=form.cleaned_data["status"], message=form.cleaned_data["message"], actor=request.user
         ),
         _("De status is gewijzigd; de ouder ziet hem in het ouderportaal."),
+        form=form,
     )
 
 
@@ -280,8 +270,6 @@ def staff_status(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_extend(request: HttpRequest, pk: int) -> HttpResponse:
     rr = perms.get_request(request.user, pk, need="handle")
     form = ExtendForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, rr, form)
     return _handle(
         request,
         rr,
@@ -289,6 +277,7 @@ def staff_extend(request: HttpRequest, pk: int) -> HttpResponse:
             request=rr, months=form.cleaned_data["months"], reason=form.cleaned_data["reason"], actor=request.user
         ),
         _("De termijn is verlengd; de ouder leest de reden in het ouderportaal."),
+        form=form,
     )
 
 
@@ -296,19 +285,15 @@ def staff_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def staff_assign(request: HttpRequest, pk: int) -> HttpResponse:
     rr = perms.get_request(request.user, pk, need="handle")
-    handlers = rights_selectors.handler_choices(organisation=rr.organisation)
-    form = AssignForm(request.POST, handlers=handlers)
-    if not form.is_valid():
-        return _invalid(request, rr, form)
-    assignee = None
-    if form.cleaned_data["assignee"] is not None:
-        assignee = rights_selectors.member_user(organisation=rr.organisation, user_id=form.cleaned_data["assignee"])
-    return _handle(
-        request,
-        rr,
-        lambda: rights_services.rights_request_assign(request=rr, assignee=assignee, actor=request.user),
-        _("Het verzoek is toegewezen."),
-    )
+    form = AssignForm(request.POST, handlers=rights_selectors.handler_choices(organisation=rr.organisation))
+
+    def assign() -> None:
+        assignee = form.cleaned_data["assignee"]  # a member's user id, or None
+        if assignee is not None:
+            assignee = rights_selectors.member_user(organisation=rr.organisation, user_id=assignee)
+        rights_services.rights_request_assign(request=rr, assignee=assignee, actor=request.user)
+
+    return _handle(request, rr, assign, _("Het verzoek is toegewezen."), form=form)
 
 
 @require_POST
@@ -326,10 +311,7 @@ def staff_export_prepare(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def staff_export(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
-    rr = perms.get_request(request.user, pk)
-    response = _download(rr, fmt)
-    rights_services.rights_request_export_downloaded(request=rr, actor=request.user, fmt=fmt, by_parent=False)
-    return http.private(response)
+    return _download(request, perms.get_request(request.user, pk), fmt, by_parent=False)
 
 
 @require_POST

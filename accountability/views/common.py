@@ -1,21 +1,11 @@
-"""What the accountability pages share: the one-form page of the core's layout, a posted
-form's errors as messages."""
+"""What the accountability pages share: a posted form's errors as messages (the one-form
+page is the core's `ikc_share.http.form_page`)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-
-
-def form_page(request: HttpRequest, *, organisation, form: BaseForm, title: str, back: str) -> HttpResponse:
-    """A page with one form (ikc_share/form_page.html), a title and a link back."""
-    return render(
-        request,
-        "ikc_share/form_page.html",
-        {"organisation": organisation, "form": form, "title": title, "back": back},
-    )
+from django.http import HttpRequest
 
 
 def form_errors_to_messages(request: HttpRequest, form: BaseForm) -> None:

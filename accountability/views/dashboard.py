@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,18 +56,17 @@ def advice_add(request: HttpRequest, org_pk: int) -> HttpResponse:
             target = nxt
         subject, subject_id = form.cleaned_data["subject"], form.cleaned_data.get("subject_id")
         perms.require_advice_subject(organisation, subject, subject_id)
-        try:
-            services.advice_add(
+        http.call_service(
+            request,
+            lambda: services.advice_add(
                 organisation=organisation,
                 actor=request.user,
                 subject=subject,
                 subject_id=subject_id,
                 text=form.cleaned_data["text"],
-            )
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("Uw advies is vastgelegd. De directeur beslist."))
+            ),
+            success=_("Uw advies is vastgelegd. De directeur beslist."),
+        )
     else:
         messages.error(request, _("Schrijf uw advies op (hoogstens 10.000 tekens)."))
     return redirect(target)

@@ -3,9 +3,7 @@ the other organisation's read-only notice."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +16,6 @@ from accountability import selectors, services
 from accountability.deadlines import BreachClock
 from accountability.forms import AdviceForm, IncidentForm
 from accountability.models import AdviceNote, Incident
-from accountability.views.common import form_page
 from agreements import selectors as agreement_selectors
 from ikc_share import http
 from ikc_share import selectors as core_selectors
@@ -38,9 +35,10 @@ def _incident_form(request: HttpRequest, organisation, instance: Incident | None
     )
 
 
-def _incident_fields(form: IncidentForm) -> dict:
-    """The form's answers the incident services take as fields (the children go apart)."""
-    return {k: v for k, v in form.cleaned_data.items() if k in services.INCIDENT_FIELDS}
+def _incident_answers(form: IncidentForm) -> dict:
+    """The form's answers as the incident services take them: the fields and the children."""
+    fields = {k: v for k, v in form.cleaned_data.items() if k in services.INCIDENT_FIELDS}
+    return {**fields, "children": form.cleaned_data["children"]}
 
 
 @require_GET
@@ -73,19 +71,14 @@ def incident_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     organisation = perms.handler_organisation(request.user, org_pk)
     form = _incident_form(request, organisation)
     if request.method == "POST" and form.is_valid():
-        try:
-            incident = services.incident_record(
-                organisation=organisation,
-                actor=request.user,
-                children=form.cleaned_data["children"],
-                **_incident_fields(form),
-            )
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("Het incident is vastgelegd."))
+        incident = http.service_result(
+            request,
+            lambda: services.incident_record(organisation=organisation, actor=request.user, **_incident_answers(form)),
+            success=_("Het incident is vastgelegd."),
+        )
+        if incident is not None:
             return redirect("ikc_share:incident-detail", pk=incident.pk)
-    return form_page(
+    return http.form_page(
         request,
         organisation=organisation,
         form=form,
@@ -131,19 +124,13 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = incident.organisation
     form = _incident_form(request, organisation, instance=incident)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.incident_update(
-                incident=incident,
-                actor=request.user,
-                children=form.cleaned_data["children"],
-                **_incident_fields(form),
-            )
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("Het incident is bijgewerkt."))
+        if http.call_service(
+            request,
+            lambda: services.incident_update(incident=incident, actor=request.user, **_incident_answers(form)),
+            success=_("Het incident is bijgewerkt."),
+        ):
             return redirect("ikc_share:incident-detail", pk=incident.pk)
-    return form_page(
+    return http.form_page(
         request,
         organisation=organisation,
         form=form,
@@ -156,12 +143,11 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
     incident = perms.get_incident(request.user, pk, need="handle")
-    try:
-        services.incident_close(incident=incident, actor=request.user)
-    except ValidationError as exc:
-        http.errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("Het incident is afgesloten."))
+    http.call_service(
+        request,
+        lambda: services.incident_close(incident=incident, actor=request.user),
+        success=_("Het incident is afgesloten."),
+    )
     return redirect("ikc_share:incident-detail", pk=incident.pk)
 
 

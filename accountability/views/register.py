@@ -3,9 +3,7 @@ the director's text on security measures."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +16,6 @@ from accountability import register as register_module
 from accountability import reports, selectors, services
 from accountability.forms import AdviceForm, SecurityForm
 from accountability.models import AdviceNote, RegisterText
-from accountability.views.common import form_page
 from ikc_share import http
 
 
@@ -64,16 +61,15 @@ def register_security(request: HttpRequest, org_pk: int) -> HttpResponse:
     initial = {"text": current.security_measures if current else _(register_module.DEFAULT_SECURITY)}
     form = SecurityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.register_security_update(
+        if http.call_service(
+            request,
+            lambda: services.register_security_update(
                 organisation=organisation, actor=request.user, text=form.cleaned_data["text"]
-            )
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("De beveiligingsmaatregelen zijn opgeslagen."))
+            ),
+            success=_("De beveiligingsmaatregelen zijn opgeslagen."),
+        ):
             return redirect("ikc_share:register", org_pk=organisation.pk)
-    return form_page(
+    return http.form_page(
         request,
         organisation=organisation,
         form=form,

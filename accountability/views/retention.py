@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +15,6 @@ from accountability import selectors, services
 from accountability.forms import AdviceForm, RetentionForm
 from accountability.models import AdviceNote
 from accountability.schedule import Kind
-from accountability.views.common import form_page
 from ikc_share import http
 
 
@@ -50,14 +47,15 @@ def retention_edit(request: HttpRequest, org_pk: int, kind: str) -> HttpResponse
         request.POST or None, initial={"months": current.months, "note": current.rule.note if current.rule else ""}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.retention_rule_set(organisation=organisation, actor=request.user, kind=kind, **form.cleaned_data)
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("De bewaartermijn is opgeslagen."))
+        if http.call_service(
+            request,
+            lambda: services.retention_rule_set(
+                organisation=organisation, actor=request.user, kind=kind, **form.cleaned_data
+            ),
+            success=_("De bewaartermijn is opgeslagen."),
+        ):
             return redirect("ikc_share:retention", org_pk=organisation.pk)
-    return form_page(
+    return http.form_page(
         request,
         organisation=organisation,
         form=form,

@@ -15,53 +15,22 @@ Matching rules:
 
 Modules: parsing.py (small parsers and the shapes of checked rows), checking.py
 (`check_rows`), planning.py (`plan_import` and what it compares with). This package
-re-exports their public names.
+re-exports the names the rest of the app uses; the others stay in their module.
 """
 
 from onboarding.rules.checking import check_rows
-from onboarding.rules.parsing import (
-    CHILD_LIMITS,
-    GUARDIAN_LIMITS,
-    MAX_PROBLEMS,
-    NAME_PREFIXES,
-    VVE_CODES,
-    Checked,
-    ChildIn,
-    GuardianIn,
-    LocationInfo,
-    Problem,
-    age_on,
-    location_lookup,
-    looks_like_bsn,
-    name_key,
-    parse_date,
-    parse_yes_no,
-    split_name,
-    valid_email,
-)
+from onboarding.rules.parsing import Checked, LocationInfo, looks_like_bsn, name_key, parse_date, split_name
 from onboarding.rules.planning import Existing, Plan, plan_import
 
 __all__ = [
-    "CHILD_LIMITS",
-    "GUARDIAN_LIMITS",
-    "MAX_PROBLEMS",
-    "NAME_PREFIXES",
-    "VVE_CODES",
     "Checked",
-    "ChildIn",
     "Existing",
-    "GuardianIn",
     "LocationInfo",
     "Plan",
-    "Problem",
-    "age_on",
     "check_rows",
-    "location_lookup",
     "looks_like_bsn",
     "name_key",
     "parse_date",
-    "parse_yes_no",
     "plan_import",
     "split_name",
-    "valid_email",
 ]

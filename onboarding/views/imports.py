@@ -17,12 +17,7 @@ from ikc_share import http
 from ikc_share import permissions as core_permissions
 from onboarding import columns as column_defs
 from onboarding import permissions, reading, selectors, services
-from onboarding.forms import (
-    ImportPermissionForm,
-    LeaversForm,
-    MappingForm,
-    UploadForm,
-)
+from onboarding.forms import ImportPermissionForm, LeaversForm, MappingForm, UploadForm
 from onboarding.models import ImportJob
 
 PROBLEMS_PER_PAGE = 100
@@ -174,12 +169,12 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     job = permissions.get_import_job(request.user, pk)
-    try:
-        services.import_cancel(job=job, actor=request.user)
-    except ValidationError as exc:
-        http.errors_to_messages(request, exc)
+    if not http.call_service(
+        request,
+        lambda: services.import_cancel(job=job, actor=request.user),
+        success=_("De import is geannuleerd; er is niets veranderd en het bestand is verwijderd."),
+    ):
         return redirect("ikc_share:import-detail", pk=job.pk)
-    messages.success(request, _("De import is geannuleerd; er is niets veranderd en het bestand is verwijderd."))
     return redirect("ikc_share:import-start", org_pk=job.organisation_id)
 
 
@@ -191,21 +186,20 @@ def import_leavers(request: HttpRequest, pk: int) -> HttpResponse:
     form = LeaversForm(request.POST or None, children=children)
     if request.method == "POST" and form.is_valid():
         chosen = {int(pk) for pk in form.cleaned_data["children"]}
-        try:
-            count = services.children_mark_left(
+        count = http.service_result(
+            request,
+            lambda: services.children_mark_left(
                 job=job,
                 children=[c for c in children if c.pk in chosen],
                 left_on=form.cleaned_data["left_on"],
                 actor=request.user,
-            )
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(
-                request,
+            ),
+            success=lambda count: (
                 _("%(n)s kind(eren) gemarkeerd als vertrokken. Hun bewaartermijn loopt vanaf de vertrekdatum.")
-                % {"n": count},
-            )
+                % {"n": count}
+            ),
+        )
+        if count is not None:
             return redirect("ikc_share:import-leavers", pk=job.pk)
     return render(
         request,
@@ -227,12 +221,11 @@ def import_access(request: HttpRequest, org_pk: int) -> HttpResponse:
         request.POST or None, memberships=selectors.staff_without_import_permission(organisation)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.import_permission_grant(membership=form.cleaned_data["membership"], actor=request.user)
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("Deze medewerker mag nu kinderen en ouders importeren."))
+        if http.call_service(
+            request,
+            lambda: services.import_permission_grant(membership=form.cleaned_data["membership"], actor=request.user),
+            success=_("Deze medewerker mag nu kinderen en ouders importeren."),
+        ):
             return redirect("ikc_share:import-access", org_pk=organisation.pk)
     return render(
         request,

@@ -19,28 +19,24 @@ from ikc_share import permissions as core_permissions
 from ikc_share import selectors as core_selectors
 from ikc_share.choices import MembershipRole
 from onboarding import invitations, permissions, selectors
-from onboarding.forms import (
-    AcceptInvitationForm,
-)
+from onboarding.forms import AcceptInvitationForm
 from onboarding.models import Invitation
 
 
 def resend(request: HttpRequest, invitation: Invitation) -> None:
-    try:
-        invitations.invitation_resend(invitation=invitation, actor=request.user)
-    except ValidationError as exc:
-        http.errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("De uitnodiging wordt opnieuw verstuurd; de vorige link werkt niet meer."))
+    http.call_service(
+        request,
+        lambda: invitations.invitation_resend(invitation=invitation, actor=request.user),
+        success=_("De uitnodiging wordt opnieuw verstuurd; de vorige link werkt niet meer."),
+    )
 
 
 def revoke(request: HttpRequest, invitation: Invitation) -> None:
-    try:
-        invitations.invitation_revoke(invitation=invitation, actor=request.user)
-    except ValidationError as exc:
-        http.errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("De uitnodiging is ingetrokken; de link werkt niet meer."))
+    http.call_service(
+        request,
+        lambda: invitations.invitation_revoke(invitation=invitation, actor=request.user),
+        success=_("De uitnodiging is ingetrokken; de link werkt niet meer."),
+    )
 
 
 # --- Invitations of an organisation --------------------------------------------------------------
@@ -64,20 +60,23 @@ def invitation_list(request: HttpRequest, org_pk: int) -> HttpResponse:
     )
 
 
+def _invitation_change(request: HttpRequest, pk: int, change) -> HttpResponse:
+    """`change` (resend or revoke) on one of the organisation's invitations, then its list."""
+    invitation = permissions.get_invitation(request.user, pk)
+    change(request, invitation)
+    return redirect("ikc_share:invitation-list", org_pk=invitation.organisation_id)
+
+
 @require_POST
 @login_required
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = permissions.get_invitation(request.user, pk)
-    resend(request, invitation)
-    return redirect("ikc_share:invitation-list", org_pk=invitation.organisation_id)
+    return _invitation_change(request, pk, resend)
 
 
 @require_POST
 @login_required
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = permissions.get_invitation(request.user, pk)
-    revoke(request, invitation)
-    return redirect("ikc_share:invitation-list", org_pk=invitation.organisation_id)
+    return _invitation_change(request, pk, revoke)
 
 
 @require_POST

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -55,22 +53,14 @@ def operator_home(request: HttpRequest) -> HttpResponse:
 def operator_ikc_create(request: HttpRequest) -> HttpResponse:
     form = IkcForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            ikc = core_services.ikc_create(name=form.cleaned_data["name"], actor=request.user)
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("IKC aangemaakt. Voeg nu de organisaties toe."))
+        ikc = http.service_result(
+            request,
+            lambda: core_services.ikc_create(name=form.cleaned_data["name"], actor=request.user),
+            success=_("IKC aangemaakt. Voeg nu de organisaties toe."),
+        )
+        if ikc is not None:
             return redirect("ikc_share:operator-ikc-detail", pk=ikc.pk)
-    return render(
-        request,
-        "ikc_share/form_page.html",
-        {
-            "form": form,
-            "title": _("Nieuw IKC"),
-            "back": reverse("ikc_share:operator-home"),
-        },
-    )
+    return http.form_page(request, form=form, title=_("Nieuw IKC"), back=reverse("ikc_share:operator-home"))
 
 
 @require_GET
@@ -93,21 +83,17 @@ def operator_organisation_create(request: HttpRequest, pk: int) -> HttpResponse:
     ikc = permissions.get_operator_ikc(request.user, pk)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_setup(ikc=ikc, actor=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("Organisatie aangemaakt. Nodig nu de directeur uit."))
+        if http.call_service(
+            request,
+            lambda: services.organisation_setup(ikc=ikc, actor=request.user, **form.service_kwargs()),
+            success=_("Organisatie aangemaakt. Nodig nu de directeur uit."),
+        ):
             return redirect("ikc_share:operator-ikc-detail", pk=ikc.pk)
-    return render(
+    return http.form_page(
         request,
-        "ikc_share/form_page.html",
-        {
-            "form": form,
-            "title": _("Nieuwe organisatie in %(ikc)s") % {"ikc": ikc.name},
-            "back": reverse("ikc_share:operator-ikc-detail", kwargs={"pk": ikc.pk}),
-        },
+        form=form,
+        title=_("Nieuwe organisatie in %(ikc)s") % {"ikc": ikc.name},
+        back=reverse("ikc_share:operator-ikc-detail", kwargs={"pk": ikc.pk}),
     )
 
 
@@ -117,23 +103,26 @@ def operator_location_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     organisation = permissions.get_operator_organisation(request.user, org_pk)
     form = LocationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.location_add(organisation=organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("Locatie toegevoegd."))
+        if http.call_service(
+            request,
+            lambda: services.location_add(organisation=organisation, actor=request.user, **form.cleaned_data),
+            success=_("Locatie toegevoegd."),
+        ):
             return redirect("ikc_share:operator-ikc-detail", pk=organisation.ikc_id)
-    return render(
+    return http.form_page(
         request,
-        "ikc_share/form_page.html",
-        {
-            "form": form,
-            "title": _("Nieuwe locatie"),
-            "organisation": organisation,
-            "back": reverse("ikc_share:operator-ikc-detail", kwargs={"pk": organisation.ikc_id}),
-        },
+        form=form,
+        title=_("Nieuwe locatie"),
+        organisation=organisation,
+        back=reverse("ikc_share:operator-ikc-detail", kwargs={"pk": organisation.ikc_id}),
     )
+
+
+def _director_invited(membership) -> str:
+    """The message once a director is invited (or, having a login already, made director)."""
+    if membership.user.has_usable_password():
+        return _("Deze persoon had al een account en is nu directeur; een e-mail met een link is niet nodig.")
+    return _("De uitnodiging is verstuurd naar %(email)s.") % {"email": membership.user.email}
 
 
 @require_http_methods(["GET", "POST"])
@@ -142,44 +131,36 @@ def operator_director_invite(request: HttpRequest, org_pk: int) -> HttpResponse:
     organisation = permissions.get_operator_organisation(request.user, org_pk)
     form = DirectorInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.director_invite(organisation=organisation, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            http.errors_to_messages(request, exc)
-        else:
-            if membership.user.has_usable_password():
-                messages.success(
-                    request,
-                    _("Deze persoon had al een account en is nu directeur; een e-mail met een link is niet nodig."),
-                )
-            else:
-                messages.success(
-                    request, _("De uitnodiging is verstuurd naar %(email)s.") % {"email": membership.user.email}
-                )
+        membership = http.service_result(
+            request,
+            lambda: services.director_invite(organisation=organisation, actor=request.user, **form.cleaned_data),
+            success=_director_invited,
+        )
+        if membership is not None:
             return redirect("ikc_share:operator-ikc-detail", pk=organisation.ikc_id)
-    return render(
+    return http.form_page(
         request,
-        "ikc_share/form_page.html",
-        {
-            "form": form,
-            "title": _("Directeur uitnodigen"),
-            "organisation": organisation,
-            "back": reverse("ikc_share:operator-ikc-detail", kwargs={"pk": organisation.ikc_id}),
-        },
+        form=form,
+        title=_("Directeur uitnodigen"),
+        organisation=organisation,
+        back=reverse("ikc_share:operator-ikc-detail", kwargs={"pk": organisation.ikc_id}),
     )
+
+
+def _invitation_change(request: HttpRequest, pk: int, change) -> HttpResponse:
+    """`change` (resend or revoke) on a director's invitation, then the IKC's page."""
+    invitation = permissions.get_operator_invitation(request.user, pk)
+    change(request, invitation)
+    return redirect("ikc_share:operator-ikc-detail", pk=invitation.organisation.ikc_id)
 
 
 @require_POST
 @operator_view
 def operator_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = permissions.get_operator_invitation(request.user, pk)
-    resend(request, invitation)
-    return redirect("ikc_share:operator-ikc-detail", pk=invitation.organisation.ikc_id)
+    return _invitation_change(request, pk, resend)
 
 
 @require_POST
 @operator_view
 def operator_invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = permissions.get_operator_invitation(request.user, pk)
-    revoke(request, invitation)
-    return redirect("ikc_share:operator-ikc-detail", pk=invitation.organisation.ikc_id)
+    return _invitation_change(request, pk, revoke)

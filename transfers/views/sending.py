@@ -65,32 +65,49 @@ def compose(request: HttpRequest, child_pk: int, version_pk: int) -> HttpRespons
             codes = page.cleaned_data["categories"]
             contents = content_forms.chosen_contents(category_forms, codes)
             if contents is not None:
-                try:
-                    transfer = services.transfer_create(
+                transfer = http.service_result(
+                    request,
+                    lambda: services.transfer_create(
                         child=child,
                         version=version,
                         location=page.cleaned_data["location"],
                         contents=contents,
                         actor=request.user,
-                    )
-                except ValidationError as exc:
-                    http.errors_to_messages(request, exc)
-                else:
-                    messages.success(request, _("De overdracht is opgeslagen als concept. Controleer hem en deel hem."))
+                    ),
+                    success=_("De overdracht is opgeslagen als concept. Controleer hem en deel hem."),
+                )
+                if transfer is not None:
                     return redirect("transfers:transfer-detail", pk=transfer.pk)
             else:
                 messages.error(request, _("Niet alles is goed ingevuld; zie hieronder."))
+    return _compose_page(
+        request,
+        child=child,
+        verdict=verdict,
+        page=page,
+        rows=content_forms.verdict_rows(verdict, category_forms, chosen),
+        mode="create",
+        title=_("Overdracht voorbereiden"),
+    )
+
+
+def _compose_page(
+    request: HttpRequest, *, child, verdict, page, rows, mode: str, title: str, transfer=None
+) -> HttpResponse:
+    """The compose page, for preparing a handover and for editing one: each category with
+    check_transfer's verdict (refused ones cannot be chosen) and its content form."""
     return render(
         request,
         "transfers/compose.html",
         {
             "child": child,
-            "version": version,
+            "version": verdict.version,
             "verdict": verdict,
             "page": page,
-            "rows": content_forms.verdict_rows(verdict, category_forms, chosen),
-            "mode": "create",
-            "title": _("Overdracht voorbereiden"),
+            "rows": rows,
+            "mode": mode,
+            "transfer": transfer,
+            "title": title,
         },
     )
 
@@ -175,19 +192,15 @@ def transfer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("transfers:transfer-detail", pk=transfer.pk)
             else:
                 messages.error(request, _("Niet alles is goed ingevuld; zie hieronder."))
-    return render(
+    return _compose_page(
         request,
-        "transfers/compose.html",
-        {
-            "child": child,
-            "version": version,
-            "verdict": verdict,
-            "page": page,
-            "rows": [r for r in content_forms.verdict_rows(verdict, category_forms, chosen) if r["form"] is not None],
-            "mode": "edit",
-            "transfer": transfer,
-            "title": _("Overdracht bewerken") if draft else _("Tekst verbeteren"),
-        },
+        child=child,
+        verdict=verdict,
+        page=page,
+        rows=[r for r in content_forms.verdict_rows(verdict, category_forms, chosen) if r["form"] is not None],
+        mode="edit",
+        title=_("Overdracht bewerken") if draft else _("Tekst verbeteren"),
+        transfer=transfer,
     )
 
 

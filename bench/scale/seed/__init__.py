@@ -5,9 +5,9 @@ school board (100 organisations), 25,000 children with 45,000 guardians, 200 agr
 versions (two agreements per IKC, each with a superseded and an active version), 200,000
 consent decisions, 100,000 transfers with content (sent ones: the receiver's copy holds
 it) and 300,000 TransferAccess rows, and 1,000,000 audit events whose hash chains are
-valid: each event's canonical text and SHA-256 are computed here with the very functions
-of ikc_share/audit.py (canonical_payload, canonical_text, sha256_hex, refs_for), in time
-order per chain, and the chain heads point at the last event of each chain.
+valid: each event's canonical text, SHA-256 and search keys are computed here with the very
+functions of ikc_share/audit.py (canonical_payload, chain_link), in time order per chain,
+and the chain heads point at the last event of each chain.
 
 The first IKC is the benchmark's. Its childcare organisation is a large one with a busy
 trail: besides the events of its own data it gets the whole top-up to the million (page

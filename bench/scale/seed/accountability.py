@@ -6,10 +6,9 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 
+from accountability.services import INCIDENT_FIELDS
 from bench.scale.seed.base import SeederBase
-from bench.scale.seed.data import (
-    UTC,
-)
+from bench.scale.seed.data import UTC
 
 
 class RightsSeeder(SeederBase):
@@ -77,24 +76,27 @@ class RightsSeeder(SeederBase):
             for number in range(1, 4):
                 discovered = self.when()
                 closed = number < 3
+                fields = {
+                    "title": f"Incident {number}: e-mail verkeerd verstuurd",
+                    "discovered_at": discovered,
+                    "description": "Een e-mail met een groepslijst ging naar een verkeerde ouder.",
+                    "affected_count": 3,
+                    "data_categories": '["identification"]',
+                    "other_data": "",
+                    "touches_exchange": False,
+                    "risk": "none",
+                    "risk_assessment": "Geen risico: alleen namen.",
+                    "measures": "Ouder gevraagd de e-mail te verwijderen.",
+                    "ap_reported": False,
+                    "ap_reference": "",
+                    "parents_informed": False,
+                }
                 incidents.append(
                     (
                         self.next_id("incident"),
                         number,
-                        f"Incident {number}: e-mail verkeerd verstuurd",
-                        discovered,
-                        "Een e-mail met een groepslijst ging naar een verkeerde ouder.",
-                        3,
-                        '["identification"]',
-                        "",
-                        False,
-                        "none",
-                        "Geen risico: alleen namen.",
-                        "Ouder gevraagd de e-mail te verwijderen.",
-                        False,
+                        *(fields[name] for name in INCIDENT_FIELDS),
                         None,
-                        "",
-                        False,
                         None,
                         "closed" if closed else "open",
                         discovered,
@@ -146,20 +148,8 @@ class RightsSeeder(SeederBase):
             [
                 "id",
                 "number",
-                "title",
-                "discovered_at",
-                "description",
-                "affected_count",
-                "data_categories",
-                "other_data",
-                "touches_exchange",
-                "risk",
-                "risk_assessment",
-                "measures",
-                "ap_reported",
+                *INCIDENT_FIELDS,  # the fields a person records, as the incident services take them
                 "ap_reported_at",
-                "ap_reference",
-                "parents_informed",
                 "parents_informed_at",
                 "status",
                 "recorded_at",

@@ -1,5 +1,5 @@
 """The scale seed's audit trail: the top-up to the target number of events, then every chain
-hashed in time order with ikc_share/audit.py's own functions."""
+hashed in time order with ikc_share/audit.py's own `chain_link` (as `audit_record` does)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from bench.scale.copy import table_of
 from bench.scale.seed.base import SeederBase
-from ikc_share.audit import canonical_payload, canonical_text, chain_for, refs_for, sha256_hex
+from ikc_share.audit import LINK_COLUMNS, canonical_payload, chain_for, chain_link
 
 
 class AuditSeeder(SeederBase):
@@ -62,69 +62,23 @@ class AuditSeeder(SeederBase):
             for event_id, (at, org, actor, action, ttype, tid, payload) in enumerate(self.events, start=1):
                 chain = f"org-{org}" if org is not None else chain_for(None)
                 seq, prev = heads.get(chain, (0, ""))
-                seq += 1
-                body = canonical_payload(payload)
-                text = canonical_text(
+                link = chain_link(
                     chain=chain,
-                    seq=seq,
+                    seq=seq + 1,
                     at=at,
                     actor_id=actor,
                     action=action,
                     target_type=ttype,
                     target_id=tid,
-                    payload=body,
+                    payload=canonical_payload(payload),
                     prev_hash=prev,
                 )
-                digest = sha256_hex(text)
-                heads[chain] = (seq, digest)
-                refs = refs_for(target_type=ttype, target_id=tid, payload=body)
-                yield (
-                    event_id,
-                    chain,
-                    seq,
-                    org,
-                    at,
-                    actor,
-                    action,
-                    ttype,
-                    tid,
-                    body,
-                    text,
-                    prev,
-                    digest,
-                    refs["child_ref"],
-                    refs["guardian_ref"],
-                    refs["version_ref"],
-                    refs["agreement_ref"],
-                    refs["transfer_ref"],
-                )
+                heads[chain] = (link["seq"], link["hash"])
+                yield (event_id, org, *(link[column] for column in LINK_COLUMNS))
 
         table = table_of("ikc_share.AuditEvent")
         with self.copier.without_indexes(table):
-            self.copy(
-                table,
-                [
-                    "id",
-                    "chain",
-                    "seq",
-                    "organisation_id",
-                    "at",
-                    "actor_id",
-                    "action",
-                    "target_type",
-                    "target_id",
-                    "payload",
-                    "canonical",
-                    "prev_hash",
-                    "hash",
-                    "child_ref",
-                    "guardian_ref",
-                    "version_ref",
-                    "agreement_ref",
-                    "transfer_ref",
-                ],
-                rows(),
-            )
+            self.copy(table, ["id", "organisation_id", *LINK_COLUMNS], rows())
         self.copy(
             "ikc_share.AuditChainHead",
             ["id", "chain", "seq", "hash"],

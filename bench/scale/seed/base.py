@@ -59,3 +59,8 @@ class SeederBase:
         table = table_of(label_or_table) if "." in label_or_table else label_or_table
         self.tables_written.add(table)
         return self.copier.copy(table, columns, rows)
+
+    def copy_records(self, label_or_table: str, records: list[dict]) -> int:
+        """`copy` for rows written as {column: value}, all with the same columns in the same order."""
+        columns = list(records[0]) if records else []
+        return self.copy(label_or_table, columns, (tuple(record.values()) for record in records))

@@ -7,9 +7,7 @@ import datetime
 import uuid
 
 from bench.scale.seed.base import SeederBase
-from bench.scale.seed.data import (
-    Version,
-)
+from bench.scale.seed.data import Version
 
 
 class ConsentSeeder(SeederBase):
@@ -66,68 +64,32 @@ class ConsentSeeder(SeederBase):
             for child_id, (guardian_id, user_id, _auth, _name) in pairs:
                 if made >= quota:
                     break
+                who = (org.id, child_id, guardian_id, user_id)
                 room = quota - made
                 if per_category:
                     if rng.random() < 0.85 and room >= len(v1.codes):
                         answers = [(c, "refused" if rng.random() < 0.05 else "given") for c in v1.codes]
-                        made += self._submit(
-                            decisions, org.id, child_id, guardian_id, user_id, v1, answers, v1.activated_at
-                        )
+                        made += self._submit(decisions, who, v1, answers, v1.activated_at)
                     if rng.random() < 0.4 and quota - made >= len(v2.codes):
                         answers = [(c, "refused" if rng.random() < 0.05 else "given") for c in v2.codes]
-                        made += self._submit(
-                            decisions, org.id, child_id, guardian_id, user_id, v2, answers, v2.activated_at
-                        )
+                        made += self._submit(decisions, who, v2, answers, v2.activated_at)
                     if rng.random() < 0.12 and quota - made >= 1:
-                        made += self._submit(
-                            decisions,
-                            org.id,
-                            child_id,
-                            guardian_id,
-                            user_id,
-                            v2,
-                            [(None, "withdrawn")],
-                            v2.activated_at + datetime.timedelta(days=90),
-                            withdrawn=True,
-                        )
+                        later = v2.activated_at + datetime.timedelta(days=90)
+                        made += self._submit(decisions, who, v2, [(None, "withdrawn")], later, withdrawn=True)
                 else:
                     if rng.random() < 0.7:
-                        made += self._submit(
-                            decisions,
-                            org.id,
-                            child_id,
-                            guardian_id,
-                            user_id,
-                            v1,
-                            [(None, "given" if rng.random() < 0.9 else "refused")],
-                            v1.activated_at,
-                        )
+                        answer = "given" if rng.random() < 0.9 else "refused"
+                        made += self._submit(decisions, who, v1, [(None, answer)], v1.activated_at)
                     if rng.random() < 0.75 and quota - made >= 1:
-                        made += self._submit(
-                            decisions,
-                            org.id,
-                            child_id,
-                            guardian_id,
-                            user_id,
-                            v2,
-                            [(None, "given" if rng.random() < 0.9 else "refused")],
-                            v2.activated_at,
-                        )
+                        answer = "given" if rng.random() < 0.9 else "refused"
+                        made += self._submit(decisions, who, v2, [(None, answer)], v2.activated_at)
             # Top up to the quota with later answers on the active version (parents changing their minds).
             while made < quota and pairs:
                 child_id, (guardian_id, user_id, _auth, _name) = rng.choice(pairs)
                 state = rng.choice(["given", "withdrawn"])
-                made += self._submit(
-                    decisions,
-                    org.id,
-                    child_id,
-                    guardian_id,
-                    user_id,
-                    v2,
-                    [(None, state)],
-                    v2.activated_at + datetime.timedelta(days=150),
-                    withdrawn=state == "withdrawn",
-                )
+                later = v2.activated_at + datetime.timedelta(days=150)
+                who = (org.id, child_id, guardian_id, user_id)
+                made += self._submit(decisions, who, v2, [(None, state)], later, withdrawn=state == "withdrawn")
         self.copy(
             "consent.ParentNotice",
             [
@@ -175,16 +137,15 @@ class ConsentSeeder(SeederBase):
     def _submit(
         self,
         decisions: list,
-        org_id: int,
-        child_id: int,
-        guardian_id: int,
-        user_id: int | None,
+        who: tuple[int, int, int, int | None],
         version: Version,
         answers: list[tuple[str | None, str]],
         lo: datetime.datetime,
         withdrawn: bool = False,
     ) -> int:
-        """One portal submission (rows sharing a submission id) and its audit event."""
+        """One portal submission (rows sharing a submission id) and its audit event. `who`:
+        the organisation, child, guardian and the guardian's login (or None)."""
+        org_id, child_id, guardian_id, user_id = who
         at = self.when(lo + datetime.timedelta(days=31), lo + datetime.timedelta(days=120))
         submission = uuid.UUID(int=self.rng.getrandbits(128), version=4)
         ids, states, cats = [], [], []

@@ -42,20 +42,20 @@ class CoreSeeder(SeederBase):
                 org = Org(id=self.next_id("org"), ikc_id=ikc_id, kind=kind, name=org_name)
                 self.orgs.append(org)
                 orgs.append(
-                    (
-                        org.id,
-                        org_name,
-                        kind,
-                        f"{10000000 + org.id}"[:8] if kind == "childcare" else "",
-                        f"{org.id:02d}AB" if kind == "school" else "",
-                        f"Schoolstraat {i + 1}",
-                        "1234 AB",
-                        town,
-                        f"privacy@org{org.id}.example.nl",
-                        "Functionaris Gegevensbescherming",
-                        self.start,
-                        ikc_id,
-                    )
+                    {
+                        "id": org.id,
+                        "name": org_name,
+                        "kind": kind,
+                        "kvk_number": f"{10000000 + org.id}"[:8] if kind == "childcare" else "",
+                        "brin_number": f"{org.id:02d}AB" if kind == "school" else "",
+                        "address": f"Schoolstraat {i + 1}",
+                        "postal_code": "1234 AB",
+                        "city": town,
+                        "privacy_email": f"privacy@org{org.id}.example.nl",
+                        "privacy_officer_name": "Functionaris Gegevensbescherming",
+                        "created_at": self.start,
+                        "ikc_id": ikc_id,
+                    }
                 )
                 kinds = ("daycare", "preschool", "bso") if kind == "childcare" else ("school",)
                 for loc_kind in kinds:
@@ -80,24 +80,7 @@ class CoreSeeder(SeederBase):
                     org.titles[name] = title_id
                     titles.append((title_id, name, org.id))
         self.copy("ikc_share.Ikc", ["id", "name", "slug", "created_at"], ikcs)
-        self.copy(
-            "ikc_share.Organisation",
-            [
-                "id",
-                "name",
-                "kind",
-                "kvk_number",
-                "brin_number",
-                "address",
-                "postal_code",
-                "city",
-                "privacy_email",
-                "privacy_officer_name",
-                "created_at",
-                "ikc_id",
-            ],
-            orgs,
-        )
+        self.copy_records("ikc_share.Organisation", orgs)
         self.copy(
             "ikc_share.Location",
             ["id", "name", "kind", "registry_code", "address", "ikc_id", "organisation_id"],
@@ -260,22 +243,22 @@ class CoreSeeder(SeederBase):
                     child_id, org.id, org.locations[loc_kind], first, prefix, last, dob, f"{org.id}-{n + 1:05d}"
                 )
                 children.append(
-                    (
-                        child_id,
-                        group,
-                        row.external_id,
-                        first,
-                        prefix,
-                        last,
-                        dob,
-                        vve,
-                        rng.randint(6, 24) if vve else None,
-                        dob + datetime.timedelta(days=300),
-                        None,
-                        self.start,
-                        org.locations[loc_kind],
-                        org.id,
-                    )
+                    {
+                        "id": child_id,
+                        "group_name": group,
+                        "external_id": row.external_id,
+                        "first_name": first,
+                        "name_prefix": prefix,
+                        "last_name": last,
+                        "date_of_birth": dob,
+                        "vve_programme": vve,
+                        "vve_months": rng.randint(6, 24) if vve else None,
+                        "started_on": dob + datetime.timedelta(days=300),
+                        "left_on": None,
+                        "created_at": self.start,
+                        "location_id": org.locations[loc_kind],
+                        "organisation_id": org.id,
+                    }
                 )
                 self.children[child_id] = row
                 org.children.append(child_id)
@@ -366,26 +349,7 @@ class CoreSeeder(SeederBase):
             ["id", "object_pk", "content_type_id", "permission_id", "user_id"],
             self._grants,
         )
-        self.copy(
-            "ikc_share.Child",
-            [
-                "id",
-                "group_name",
-                "external_id",
-                "first_name",
-                "name_prefix",
-                "last_name",
-                "date_of_birth",
-                "vve_programme",
-                "vve_months",
-                "started_on",
-                "left_on",
-                "created_at",
-                "location_id",
-                "organisation_id",
-            ],
-            children,
-        )
+        self.copy_records("ikc_share.Child", children)
         self.copy(
             "ikc_share.Guardian",
             [
