@@ -229,6 +229,10 @@ SENTENCES: dict[str, Sentence] = {
     "objection.filed": _simple(N_("%(actor)s maakte bezwaar tegen %(version)s (kind: %(child)s)")),
     "objection.upheld": _simple(N_("%(actor)s wees het bezwaar tegen %(version)s toe (kind: %(child)s)")),
     "objection.rejected": _simple(N_("%(actor)s wees het bezwaar tegen %(version)s af (kind: %(child)s)")),
+    "restriction.recorded": _simple(
+        N_("%(actor)s legde een beperking van de verwerking vast (art. 18 AVG; kind: %(child)s)")
+    ),
+    "restriction.lifted": _simple(N_("%(actor)s hief een beperking van de verwerking op (kind: %(child)s)")),
     # Agreements and letters
     "agreement.created": _simple(N_("%(actor)s stelde de afspraak %(agreement)s op")),
     "agreement.edited": _simple(N_("%(actor)s wijzigde het concept van %(agreement)s")),

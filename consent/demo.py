@@ -7,7 +7,8 @@ development-line agreement (childcare → school), with a mix of answers.
 - Noah (Sanne and Mark) has no answer yet: try the portal yourself as
   sanne.deboer@example.nl or mark.jansen@example.nl;
 - Sem: Linda (with authority) said yes per category, except motor skills; Erik (no
-  authority) cannot decide;
+  authority) cannot decide; Linda asked to correct the note on play and learning, so its
+  processing is restricted (art. 18) until that is settled;
 - other daycare children: one refusal, one conflict (one parent yes, the other no), one
   withdrawal told to staff by phone, one consent; the rest have not answered yet.
 
@@ -29,7 +30,7 @@ from agreements import selectors as agreement_selectors
 from agreements.choices import AgreementVersionStatus
 from agreements.letters.render import html_to_pdf
 from consent import letters_adapter, mail, services
-from consent.models import ConsentRound, ConsentRoundMail, ParentNotice
+from consent.models import ConsentRound, ConsentRoundMail, ParentNotice, ProcessingRestriction
 from ikc_share import selectors as core_selectors
 
 if TYPE_CHECKING:
@@ -162,3 +163,20 @@ def seed(ctx) -> None:
                 actor=staff,
                 language=first.language,
             )
+    _restriction_seed(ctx, version)
+
+
+def _restriction_seed(ctx, version: AgreementVersion) -> None:
+    """Sem: the note on play and learning is restricted while Linda's correction is looked
+    at (idempotent: once Sem has a restriction, nothing is added)."""
+    sem = core_selectors.children_of(organisation=ctx.childcare).filter(first_name="Sem").first()
+    item = version.items.select_related("category").filter(category__code="development_play_learning").first()
+    if sem is None or item is None or ProcessingRestriction.objects.filter(child=sem).exists():
+        return
+    services.restriction_record(
+        child=sem,
+        categories=[item.category],
+        requested_by=_guardians(sem)[0],
+        reason="Linda vraagt de observatie over spelen en leren te corrigeren; die wordt nog beoordeeld.",
+        actor=ctx.users["directeur.opvang"],
+    )

@@ -210,3 +210,46 @@ class ObjectionDecisionForm(forms.Form):
         ],
     )
     reason = forms.CharField(label=_("Uitleg voor de ouder"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class RestrictionForm(forms.Form):
+    """Restrict the processing of data categories of a child (art. 18): which categories
+    (those of the agreements under which the organisation shares the child's data), who
+    asked, and why. The service decides whether it is allowed."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("Welke gegevens"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Kies minstens één gegevenscategorie om te beperken.")},
+    )
+    requested_by = IdChoiceField(queryset=None)  # set in __init__
+    reason = forms.CharField(
+        label=_("Waarom (mag leeg blijven)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bijvoorbeeld: de ouder vraagt een correctie en die wordt nog beoordeeld."),
+    )
+
+    def __init__(self, *args, categories: list[DataCategory], guardians: list[Guardian], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._categories = {str(c.pk): c for c in categories}
+        self.fields["categories"].choices = [(str(c.pk), c.name) for c in categories]
+        field = _guardian_field(guardians)
+        field.label = _("Welke ouder vroeg erom")
+        field.error_messages["required"] = _("Kies de ouder of verzorger die om de beperking vroeg.")
+        self.fields["requested_by"] = field
+
+    def clean_categories(self) -> list[DataCategory]:
+        return [self._categories[pk] for pk in self.cleaned_data["categories"]]
+
+
+class RestrictionLiftForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Uitleg voor de ouder"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": _("Schrijf op waarom de beperking wordt opgeheven: de ouder krijgt deze uitleg te zien.")
+        },
+    )

@@ -11,6 +11,8 @@
   organisation. Each mail row is claimed before it is sent, so a redelivered task never
   sends the same e-mail twice.
 - `Objection` (bases e and f) blocks transfers while pending or upheld.
+- `ProcessingRestriction` (art. 18): one data category of one child, restricted at a
+  guardian's request from `started_at` until it is lifted (recorded, never deleted).
 
 The per-child lock: services that change what may be shared about a child (withdrawal,
 objections; the transfers issue when it shares) lock the child's own row
@@ -225,3 +227,55 @@ class ConsentExpiryReminder(models.Model):
 
     decision = models.OneToOneField(ConsentDecision, on_delete=models.PROTECT, related_name="expiry_reminder")
     sent_at = models.DateTimeField(default=timezone.now)
+
+
+class ProcessingRestriction(models.Model):
+    """A guardian with parental authority asked to restrict the processing of one data
+    category of their child (GDPR art. 18), e.g. while a correction they asked for is
+    disputed. While in force (started_at <= t < lifted_at), the legal-basis rules refuse
+    that category (agreements/rules, reading consent/selectors.py). Lifting is recorded,
+    never deleted; the organisation informs the parent before it lifts (art. 18(3)).
+
+    `reason` and `lift_reason` are free text: never in an audit payload."""
+
+    child = models.ForeignKey("ikc_share.Child", on_delete=models.PROTECT, related_name="processing_restrictions")
+    category = models.ForeignKey("agreements.DataCategory", on_delete=models.PROTECT, related_name="+")
+    # SET_NULL: the restriction protects the child's data and outlives the requester's record
+    # (the audit event keeps the guardian's id).
+    requested_by = models.ForeignKey(
+        "ikc_share.Guardian", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(default=timezone.now, help_text="The moment the restriction takes effect.")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["child", "started_at"], name="restriction_child_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "category"],
+                condition=Q(lifted_at__isnull=True),
+                name="restriction_one_in_force",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | Q(lifted_at__gte=models.F("started_at")),
+                name="restriction_lifted_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lifted_by__isnull=True, lift_reason="")
+                | (Q(lifted_at__isnull=False) & ~Q(lift_reason="")),
+                name="restriction_lifted_fields",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} · {self.category_id} · {self.started_at:%Y-%m-%d}"

@@ -11,6 +11,11 @@ nobody learns that a child or agreement exists), then check the change permissio
   decisions, withdrawals and notices needs ACT (director, staff). The privacy officer
   reads and exports (AUDIT) but decides nothing. Objections are decided by the sending
   organisation's director (MANAGE), not the privacy officer.
+- Restrictions of processing (art. 18): recorded and lifted by the director of the child's
+  organisation or a staff member the director marked as privacy contact (the same
+  question as for rights requests); the privacy officer and other staff who may read the
+  child see them on the child's consent page (403 on a change). Parents with authority
+  see their child's restrictions in the portal.
 - A session started from an e-mail link reaches the portal pages only (`require_portal_page`,
   asked by consent/middleware.py).
 """
@@ -26,7 +31,7 @@ from django.http import Http404
 from agreements import selectors as agreement_selectors
 from agreements.choices import AgreementVersionStatus
 from agreements.rules import bases
-from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection
+from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection, ProcessingRestriction
 from ikc_share import permissions as core
 from ikc_share import selectors as core_selectors
 
@@ -188,6 +193,34 @@ def get_objection(user, pk: int, *, need: str = READ) -> Objection:
         raise Http404
     _require_need(user, objection.child.organisation, need)
     return objection
+
+
+def may_handle_restrictions(user, organisation: Organisation) -> bool:
+    """Who records and lifts restrictions: who handles parents' rights (the director, or a
+    staff member marked as privacy contact; never the privacy officer as such)."""
+    return core.handles_rights(user, organisation)
+
+
+def get_restriction_child(user, child_pk: int) -> Child:
+    """The child whose processing the user restricts: 404 unless the user may read the
+    child, 403 unless they handle restrictions for its organisation."""
+    child = core.get_child(user, child_pk)
+    require(may_handle_restrictions(user, child.organisation))
+    return child
+
+
+def get_restriction(user, pk: int) -> ProcessingRestriction:
+    """A restriction to lift: 404 unless the user may read its child, 403 unless they
+    handle restrictions for the child's organisation."""
+    restriction = (
+        ProcessingRestriction.objects.filter(pk=pk, child__in=core.children_for(user))
+        .select_related("child__organisation", "category")
+        .first()
+    )
+    if restriction is None:
+        raise Http404
+    require(may_handle_restrictions(user, restriction.child.organisation))
+    return restriction
 
 
 def get_decision_scan(user, pk: int) -> ConsentDecision:

@@ -14,10 +14,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from agreements.models import AgreementItem, AgreementVersion, DataCategory
-from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail, Objection, ParentNotice
+from consent.models import (
+    ConsentDecision,
+    ConsentRound,
+    ConsentRoundMail,
+    Objection,
+    ParentNotice,
+    ProcessingRestriction,
+)
 from ikc_share import selectors as core_selectors
 from ikc_share.models import Child
 
@@ -58,6 +65,16 @@ class NoticeFact:
     at: datetime.datetime
 
 
+@dataclass(slots=True)
+class RestrictionFact:
+    """A restriction of processing (art. 18) in force at the moment asked: the data
+    category it covers and since when."""
+
+    pk: int
+    category_id: int
+    since: datetime.datetime
+
+
 @dataclass
 class ConsentFacts:
     """Everything the rules need about one child and one agreement version at one moment."""
@@ -68,6 +85,17 @@ class ConsentFacts:
     older_decisions: int = 0  # decisions on versions that no longer cover (before a material change)
     notices: list[NoticeFact] = field(default_factory=list)  # this version, at <= at
     objections: list[Objection] = field(default_factory=list)  # this agreement up to this version, filed <= at
+    restrictions: list[RestrictionFact] = field(default_factory=list)  # the child's, in force at `at` (any category)
+    # For the sentences that explain: the numbers of the covering versions (id → number),
+    # the version whose material change made earlier consent lapse (number, change summary),
+    # guardians whose consent lapsed with it (guardian id, version number consented), the
+    # change summaries of the covering versions (number → text), and consent given for
+    # OTHER agreements (guardian id, agreement title; filled by `other_agreement_consents`).
+    version_numbers: dict[int, int] = field(default_factory=dict)
+    material_break: tuple[int, str] | None = None
+    lapsed: list[tuple[int, int]] = field(default_factory=list)
+    change_summaries: dict[int, str] = field(default_factory=dict)
+    other_consents: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def with_authority(self) -> list[GuardianFact]:
@@ -109,7 +137,7 @@ def consent_facts(
 def consent_facts_for_pairs(
     *, pairs: Iterable[tuple[Child | int, AgreementVersion]], at: datetime.datetime
 ) -> dict[tuple[int, int], ConsentFacts]:
-    """The facts for many (child, version) pairs in a fixed number of queries (five, or none
+    """The facts for many (child, version) pairs in a fixed number of queries (six, or none
     for no pairs), whatever the number of children and versions: the parent portal and the
     staff child page ask for every active agreement at once."""
     pairs = [(c if isinstance(c, int) else c.pk, v) for c, v in pairs]
@@ -140,10 +168,17 @@ def consent_facts_for_pairs(
     all_versions: dict[int, list[AgreementVersion]] = defaultdict(list)
     for v in AgreementVersion.objects.filter(agreement_id__in=agreement_ids).order_by("agreement_id", "-number"):
         all_versions[v.agreement_id].append(v)
-    covering_ids = {
-        v.pk: {c.pk for c in _covering(v, [e for e in all_versions[v.agreement_id] if e.number <= v.number])}
-        for v in versions.values()
+    covering = {
+        v.pk: _covering(v, [e for e in all_versions[v.agreement_id] if e.number <= v.number]) for v in versions.values()
     }
+    covering_ids = {pk: {c.pk for c in chain} for pk, chain in covering.items()}
+    for (_cid, vid), fact in facts.items():
+        chain = covering[vid]
+        fact.version_numbers = {c.pk: c.number for c in chain}
+        fact.change_summaries = {c.number: c.change_summary for c in chain}
+        oldest = chain[-1]
+        if oldest.is_material_change and oldest.number > 1:
+            fact.material_break = (oldest.number, oldest.change_summary)
 
     decisions = (
         ConsentDecision.objects.filter(
@@ -183,7 +218,11 @@ def consent_facts_for_pairs(
                 fact = fact or DecisionFact(pk, guardian_id, version_id, category_id, state, explicit, decided_at)
                 facts[child_id, v.pk].decisions.append(fact)
             elif number < v.number:
-                facts[child_id, v.pk].older_decisions += 1
+                older = facts[child_id, v.pk]
+                older.older_decisions += 1
+                older.lapsed = [(g, n) for g, n in older.lapsed if g != guardian_id]
+                if state == ConsentDecision.State.GIVEN:
+                    older.lapsed.append((guardian_id, number))
 
     notices = (
         ParentNotice.objects.filter(child_id__in=child_ids, version_id__in=list(versions), at__lte=at)
@@ -203,6 +242,17 @@ def consent_facts_for_pairs(
         for v in by_child[o.child_id]:
             if o.version.agreement_id == v.agreement_id and o.version.number <= v.number:
                 facts[o.child_id, v.pk].objections.append(o)
+
+    restrictions = (
+        ProcessingRestriction.objects.filter(child_id__in=child_ids, started_at__lte=at)
+        .filter(Q(lifted_at__isnull=True) | Q(lifted_at__gt=at))
+        .order_by("started_at", "pk")
+        .values_list("pk", "child_id", "category_id", "started_at")
+    )
+    for pk, child_id, category_id, started_at in restrictions:
+        fact = RestrictionFact(pk, category_id, started_at)
+        for v in by_child[child_id]:
+            facts[child_id, v.pk].restrictions.append(fact)
     return facts
 
 
@@ -319,6 +369,36 @@ def objections_for(*, child: Child, version: AgreementVersion | None = None) -> 
     if version is not None:
         qs = qs.filter(version__agreement_id=version.agreement_id, version__number__lte=version.number)
     return qs.order_by("-created_at", "-pk")
+
+
+def other_agreement_consents(*, child_id: int, at: datetime.datetime) -> list[tuple[int, int, str]]:
+    """(guardian id, agreement id, agreement title) for every agreement on which the
+    guardian's latest whole-agreement decision for this child, by `at`, is 'given' (the
+    rules say that such consent does not count for another agreement)."""
+    latest: dict[tuple[int, int], tuple[str, str]] = {}
+    rows = (
+        ConsentDecision.objects.filter(child_id=child_id, decided_at__lte=at, category__isnull=True)
+        .order_by("decided_at", "pk")
+        .values_list("guardian_id", "version__agreement_id", "version__agreement__title", "state")
+    )
+    for guardian_id, agreement_id, title, state in rows:
+        latest[guardian_id, agreement_id] = (title, state)
+    return [
+        (guardian_id, agreement_id, title)
+        for (guardian_id, agreement_id), (title, state) in latest.items()
+        if state == ConsentDecision.State.GIVEN
+    ]
+
+
+def restrictions_of_child(*, child: Child, include_lifted: bool = True) -> QuerySet[ProcessingRestriction]:
+    """The child's restrictions of processing (art. 18), newest first, with their category,
+    requester and the users who recorded and lifted them (for pages; scoped by the caller)."""
+    qs = ProcessingRestriction.objects.filter(child=child).select_related(
+        "category", "requested_by", "recorded_by", "lifted_by"
+    )
+    if not include_lifted:
+        qs = qs.filter(lifted_at__isnull=True)
+    return qs.order_by("-started_at", "-pk")
 
 
 def pending_objections(*, organisation_id: int) -> QuerySet[Objection]:

@@ -50,6 +50,8 @@ urlpatterns = [
     path("consent/children/<id:child_pk>/versions/<id:version_pk>/notice/", staff.notice_record, name="notice-record"),
     path("consent/children/<id:child_pk>/record.<str:fmt>", staff.staff_export, name="staff-export"),
     path("consent/objections/<id:pk>/", staff.objection_detail, name="objection-detail"),
+    path("consent/children/<id:child_pk>/restrictions/", staff.restriction_record, name="restriction-record"),
+    path("consent/restrictions/<id:pk>/lift/", staff.restriction_lift, name="restriction-lift"),
     path("consent/decisions/<id:pk>/scan/", staff.decision_scan, name="decision-scan"),
     path("", include("accountability.rights.urls")),
 ]

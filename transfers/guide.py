@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from agreements import rules
+
 
 @dataclass(frozen=True)
 class Situation:
@@ -188,3 +190,18 @@ EN: tuple[Situation, ...] = (
 
 def situations(language: str | None) -> tuple[Situation, ...]:
     return EN if (language or "nl").startswith("en") else NL
+
+
+def situations_with_routes(language: str | None) -> list[tuple[Situation, str]]:
+    """Each situation with what check_transfer answers when staff try it as an agreement
+    transfer (the route sentence of agreements.rules.contexts), or "" where no context
+    applies (an access request is not a transfer question at all)."""
+    return [
+        (
+            s,
+            rules.contexts.route_sentence(rules.contexts.GUIDE_CONTEXTS[s.key])
+            if s.key in rules.contexts.GUIDE_CONTEXTS
+            else "",
+        )
+        for s in situations(language)
+    ]

@@ -89,6 +89,8 @@ class Transfer(models.Model):
     verdict_allowed = models.BooleanField(default=False)
     verdict_reasons = models.JSONField(default=list, blank=True)
     verdict_codes = models.JSONField(default=list, blank=True)
+    # What the sender had to know though it did not refuse (e.g. a contract basis).
+    verdict_warnings = models.JSONField(default=list, blank=True)
     verdict_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -152,12 +152,25 @@ def refusal_messages(verdict: rules.Verdict) -> list[str]:
 
 
 def allowed_verdict(
-    *, child: Child, version: AgreementVersion, codes: list[str], at: datetime.datetime, actor, method: str
+    *,
+    child: Child,
+    version: AgreementVersion,
+    codes: list[str],
+    at: datetime.datetime,
+    actor,
+    method: str,
+    location: Location | None = None,
 ) -> rules.Verdict:
-    """check_transfer's verdict when it allows these categories now; ValidationError with
-    its reasons otherwise."""
+    """check_transfer's verdict when it allows these categories now (to `location`'s
+    organisation, when given); ValidationError with its reasons otherwise."""
     verdict = rules.check_transfer(
-        child=child, agreement_version=version, categories=codes, at=at, requester=actor, method=method
+        child=child,
+        agreement_version=version,
+        categories=codes,
+        at=at,
+        requester=actor,
+        method=method,
+        recipient_organisation=location.organisation if location is not None else None,
     )
     if not verdict.allowed:
         raise ValidationError(refusal_messages(verdict))
@@ -168,6 +181,7 @@ def record_verdict(transfer: Transfer, verdict: rules.Verdict, at: datetime.date
     transfer.verdict_allowed = verdict.allowed
     transfer.verdict_reasons = verdict.reasons if verdict.allowed else refusal_messages(verdict)
     transfer.verdict_codes = list(verdict.codes)
+    transfer.verdict_warnings = list(verdict.warnings)
     transfer.verdict_at = at
 
 

@@ -75,6 +75,15 @@ class VersionVerdict:
     general: list[str]  # reasons that hold for every category (requester, validity, method…)
 
     @property
+    def explanations(self) -> list[str]:
+        """When allowed: the sentences after the first that say which rule allows it."""
+        return self.verdict.reasons[1:] if self.verdict.allowed else []
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.verdict.warnings
+
+    @property
     def allowed_codes(self) -> list[str]:
         return [c.category.code for c in self.categories if c.allowed]
 
@@ -130,7 +139,10 @@ def version_verdicts(
         for item in items[version.pk]:
             ok, reasons = verdict.per_category.get(item.category.code, (False, []))
             allowed = ok and not general
-            rows.append(CategoryVerdict(category=item.category, allowed=allowed, reasons=[] if allowed else reasons))
+            # Allowed: the sentences after "… staat in de afspraak." say on which rule it rests.
+            rows.append(
+                CategoryVerdict(category=item.category, allowed=allowed, reasons=reasons[1:] if allowed else reasons)
+            )
         out.append(
             VersionVerdict(
                 version=version, method=methods[version.pk], verdict=verdict, categories=rows, general=general

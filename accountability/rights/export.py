@@ -12,7 +12,7 @@ What it contains (section keys of the JSON):
 - `processing`: purposes, recipients, retention, rights and source (art. 15(1)(a)–(h)),
   from the processing register;
 - `consent_decisions` with the letter each was made on (`letters`), `parent_notices`,
-  `objections`;
+  `objections`, `restrictions` (art. 18: which data category, since when, lifted when);
 - `transfers_sent` and `transfers_received` with their contents as far as this
   organisation holds them (a sent transfer keeps only its hash once sent: the content is
   the receiver's record) and every opening by function title and organisation, never by
@@ -191,6 +191,19 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
         .order_by("created_at", "pk")
     ]
 
+    restrictions = [
+        {
+            "category": r.category.code,
+            "category_name": r.category.name,
+            "since": _iso(r.started_at),
+            "lifted_at": _iso(r.lifted_at),
+            "lift_reason": r.lift_reason or None,
+            "by": None if r.requested_by_id is None else "you" if r.requested_by_id in mine else "another guardian",
+            "reason": (r.reason or None) if r.requested_by_id in mine else None,
+        }
+        for r in consent_selectors.restrictions_of_child(child=child).order_by("started_at", "pk")
+    ]
+
     transfers = transfer_facts.for_child(child=child)
 
     def transfer_row(t: transfer_facts.ChildTransfer) -> dict[str, Any]:
@@ -317,6 +330,7 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
         "parent_notices": notices,
         "letters": sorted(letters.values(), key=lambda x: x["id"]),
         "objections": objections,
+        "restrictions": restrictions,
         "transfers_sent": [transfer_row(t) for t in transfers if t.direction == "sent"],
         "transfers_received": [transfer_row(t) for t in transfers if t.direction == "received"],
         "rights_requests": requests,

@@ -6,14 +6,18 @@ is its public API: `from agreements import rules; rules.check_transfer(...)`.
 - validation.py (with basis_rules.py): is a version valid (`validate_version`);
 - changes.py: is a change material (`classify_change`);
 - approvals.py: did both directors approve (`approved_by_both`);
-- transfers.py: may a transfer go ahead (`check_transfer`, `check_transfers`,
-  `may_proceed_on_silence`, `parents_said_no`);
-- consent.py (with objections.py): what consent, notices and objections allow;
+- transfers.py (with transfer_checks.py): may a transfer go ahead (`check_transfer`,
+  `check_transfers`, `may_proceed_on_silence`, `parents_said_no`);
+- contexts.py: is it a transfer under the agreement at all (recipient, role, context:
+  emergency, meldcode, child protection, outside the IKC — each with its own route);
+- consent.py (with consent_state.py, consent_reasons.py and objections.py): what consent,
+  notices, objections and restrictions (art. 18) allow;
+- explain.py: the sentences that name the rule that decided;
 - purposes.py: what a purpose concerns (direction, kinds of location);
 - common.py: dates, names and the transfer methods in words.
 """
 
-from agreements.rules import bases, consent, objections
+from agreements.rules import bases, consent, contexts, explain, objections
 from agreements.rules.approvals import approved_by_both, current_decisions
 from agreements.rules.basis_rules import DEFAULT_VVE_REFERENCE
 from agreements.rules.changes import ChangeReport, classify_change
@@ -55,6 +59,8 @@ __all__ = [
     "check_transfers",
     "classify_change",
     "consent",
+    "contexts",
+    "explain",
     "current_decisions",
     "errors",
     "is_childcare_to_school",

@@ -50,6 +50,11 @@ def is_legal_duty(version_or_basis: object) -> bool:
     return basis_of(version_or_basis) == LegalBasis.LEGAL_DUTY
 
 
+def is_contract(version_or_basis: object) -> bool:
+    """Performance of a contract (b): only what is strictly needed to perform it."""
+    return basis_of(version_or_basis) == LegalBasis.CONTRACT
+
+
 def allows_portability(version_or_basis: object) -> bool:
     """Consent (a) or contract (b): the right to data portability applies (art. 20)."""
     return basis_of(version_or_basis) in PORTABILITY_BASES

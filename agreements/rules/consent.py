@@ -31,12 +31,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from agreements.choices import GuardianPolicy
 from agreements.models import AgreementVersion, DataCategory
@@ -48,60 +45,29 @@ from consent import selectors
 if TYPE_CHECKING:
     from ikc_share.models import Child
 
-# Child-level states (coverage page, portal); given, refused and withdrawn are also the
-# stored states of a decision (consent.choices.ConsentDecisionState).
-GIVEN = "given"
-REFUSED = "refused"
-WITHDRAWN = "withdrawn"
-NO_ANSWER = "no_answer"
-CONFLICT = "conflict"
-NOT_NEEDED = "not_needed"
-STATE_LABELS = {
-    GIVEN: gettext_lazy("Toestemming"),
-    REFUSED: gettext_lazy("Geweigerd"),
-    WITHDRAWN: gettext_lazy("Ingetrokken"),
-    NO_ANSWER: gettext_lazy("Nog geen antwoord"),
-    CONFLICT: gettext_lazy("Ouders oneens"),
-    NOT_NEEDED: gettext_lazy("Niet nodig"),
-}
-
-# Per guardian and category.
-_NONE = "none"
-_NOT_EXPLICIT = "not_explicit"
-_EXPIRED = "expired"
-_PARTIAL = "partial"
-
-
-@dataclass(frozen=True)
-class CategoryState:
-    state: str  # given / not_explicit / expired / refused / withdrawn / none
-    decision: selectors.DecisionFact | None = None
-    expired_on: datetime.datetime | None = None
-
-
-@dataclass
-class GuardianSummary:
-    guardian_id: int
-    name: str
-    has_authority: bool
-    state: str  # given / partial / refused / withdrawn / none
-    at: datetime.datetime | None = None
-    not_covered: list[str] = field(default_factory=list)  # category names (partial consent)
-
-
-@dataclass
-class ConsentSummary:
-    state: str  # given / refused / withdrawn / no_answer / conflict / not_needed
-    sentence: str
-    allowed: bool  # every category of the version may be shared now (as far as these rules go)
-    informed: bool  # every guardian with authority was informed of this version
-    guardians: list[GuardianSummary] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)  # unique sentences, in order
-
-    @property
-    def label(self) -> str:
-        return str(STATE_LABELS[self.state])
-
+from agreements.rules.consent_reasons import (  # noqa: F401  (check_transfer asks them through this module)
+    explanations_from_facts,
+    notice_reasons_missing,
+    reasons_from_facts,
+    restricted_since,
+    verdict_explanations,
+)
+from agreements.rules.consent_state import (  # noqa: F401  (the states are part of this module's API)
+    CONFLICT,
+    EXPIRED,
+    GIVEN,
+    NO_ANSWER,
+    NONE,
+    NOT_NEEDED,
+    PARTIAL,
+    REFUSED,
+    STATE_LABELS,
+    WITHDRAWN,
+    CategoryState,
+    ConsentSummary,
+    GuardianSummary,
+    category_state,
+)
 
 # --- Entry points -------------------------------------------------------------------------
 
@@ -118,8 +84,11 @@ def consent_reasons(
 
 
 def consent_facts(*, child: Child, version: AgreementVersion, at: datetime.datetime) -> selectors.ConsentFacts:
-    """The consent facts of one child and version at `at` (consent/selectors.py)."""
-    return selectors.consent_facts(children=[child], version=version, at=at)[child.pk]
+    """The consent facts of one child and version at `at` (consent/selectors.py), with the
+    consent on file for other agreements when the basis is consent."""
+    facts = selectors.consent_facts(children=[child], version=version, at=at)[child.pk]
+    _add_other_consents({(child.pk, version.pk): facts}, {version.pk: version}, at)
+    return facts
 
 
 def consent_state_summary(*, child: Child, version: AgreementVersion, at: datetime.datetime) -> ConsentSummary:
@@ -144,7 +113,27 @@ def consent_facts_for_pairs(
 ) -> dict[tuple[int, int], selectors.ConsentFacts]:
     """The facts for many (child, version) pairs at once, for `reasons_from_facts` (what
     check_transfers reads once for every active agreement of a child)."""
-    return selectors.consent_facts_for_pairs(pairs=pairs, at=at)
+    pairs = list(pairs)
+    facts = selectors.consent_facts_for_pairs(pairs=pairs, at=at)
+    _add_other_consents(facts, {v.pk: v for _c, v in pairs}, at)
+    return facts
+
+
+def _add_other_consents(
+    facts: dict[tuple[int, int], selectors.ConsentFacts], versions: dict[int, AgreementVersion], at: datetime.datetime
+) -> None:
+    """Consent given for another agreement does not count: the facts name it, so that the
+    sentences can say so (one query per child, only where the basis is consent)."""
+    asking = [(cid, vid) for cid, vid in facts if bases.asks_consent(versions[vid])]
+    for child_id in sorted({cid for cid, _vid in asking}):
+        others = selectors.other_agreement_consents(child_id=child_id, at=at)
+        for cid, vid in asking:
+            if cid == child_id:
+                facts[cid, vid].other_consents = [
+                    (guardian_id, title)
+                    for guardian_id, agreement_id, title in others
+                    if agreement_id != versions[vid].agreement_id
+                ]
 
 
 def consent_state_summaries_for_pairs(
@@ -182,168 +171,6 @@ def _resolve_categories(categories: Iterable) -> list[DataCategory]:
     return out
 
 
-# --- The rules over facts ----------------------------------------------------------------------
-
-
-def reasons_from_facts(
-    *,
-    facts: selectors.ConsentFacts,
-    version: AgreementVersion,
-    categories: list[DataCategory],
-    at: datetime.datetime,
-) -> dict[str, list[str]]:
-    shared = _notice_reasons(facts, version, at)
-    if bases.allows_objection(version):
-        shared += _objection_reasons(facts, at)
-    out: dict[str, list[str]] = {}
-    for cat in categories:
-        reasons = list(shared)
-        if bases.asks_consent(version):
-            reasons += _category_consent_reasons(facts, version, cat, at)
-        out[cat.code] = reasons
-    return out
-
-
-def _notice_reasons(facts: selectors.ConsentFacts, version: AgreementVersion, at: datetime.datetime) -> list[str]:
-    guardians = facts.with_authority
-    if not guardians:
-        return [
-            _(
-                "Bij dit kind is geen ouder met ouderlijk gezag bekend, dus niemand kan worden geïnformeerd of "
-                "beslissen."
-            )
-        ]
-    first_notice: dict[int, datetime.datetime] = {}
-    for n in facts.notices:
-        first_notice.setdefault(n.guardian_id, n.at)
-    missing = [g.name for g in guardians if g.pk not in first_notice]
-    if missing:
-        return [
-            _("%(name)s is nog niet geïnformeerd over versie %(number)s van deze afspraak.")
-            % {"name": name, "number": version.number}
-            for name in missing
-        ]
-    if bases.allows_objection(version) and version.objection_wait_days:
-        informed_at = max(first_notice[g.pk] for g in guardians)
-        allowed_from = informed_at + datetime.timedelta(days=version.objection_wait_days)
-        if at < allowed_from:
-            return [
-                _("Ouders mogen eerst bezwaar maken: de wachttijd na het informeren loopt tot %(date)s.")
-                % {"date": format_day(allowed_from)}
-            ]
-    return []
-
-
-def _objection_reasons(facts: selectors.ConsentFacts, at: datetime.datetime) -> list[str]:
-    reasons = []
-    for o in facts.objections:
-        status = objection_status_at(o, at)
-        if status == PENDING:
-            reasons.append(
-                _("%(name)s heeft op %(date)s bezwaar gemaakt; tot de directeur beslist, wordt er niets gedeeld.")
-                % {"name": o.guardian.first_name, "date": format_day(o.created_at)}
-            )
-        elif status == UPHELD:
-            reasons.append(
-                _("Het bezwaar van %(name)s is op %(date)s toegewezen: er wordt niets gedeeld.")
-                % {"name": o.guardian.first_name, "date": format_day(o.decided_at)}
-            )
-    return reasons
-
-
-def category_state(
-    decisions: list[selectors.DecisionFact], category: DataCategory, version: AgreementVersion, at: datetime.datetime
-) -> CategoryState:
-    """The latest decision of ONE guardian that applies to `category` (decisions sorted by
-    decided_at, pk; already limited to the covering versions and to <= at)."""
-    latest = None
-    for d in decisions:
-        if d.category_id is None or d.category_id == category.pk:
-            latest = d
-    if latest is None:
-        return CategoryState(_NONE)
-    if latest.state != GIVEN:
-        return CategoryState(latest.state, latest)
-    if category.is_special and not latest.explicit:
-        return CategoryState(_NOT_EXPLICIT, latest)
-    if version.consent_valid_months:
-        expires = latest.decided_at + relativedelta(months=version.consent_valid_months)
-        if at > expires:
-            return CategoryState(_EXPIRED, latest, expires)
-    return CategoryState(GIVEN, latest)
-
-
-def _category_suffix(decision: selectors.DecisionFact, category: DataCategory) -> str:
-    if decision.category_id is None:
-        return ""
-    return " " + _("voor de categorie %(name)s") % {"name": category.name}
-
-
-def _category_consent_reasons(
-    facts: selectors.ConsentFacts, version: AgreementVersion, category: DataCategory, at: datetime.datetime
-) -> list[str]:
-    guardians = facts.with_authority
-    if not guardians:
-        return []  # already said by the notice rule
-    by_guardian = selectors.decisions_by_guardian(facts.decisions)
-    states = [(g, category_state(by_guardian.get(g.pk, []), category, version, at)) for g in guardians]
-    reasons: list[str] = []
-    for g, st in states:
-        if st.state == WITHDRAWN:
-            reasons.append(
-                _("Toestemming ingetrokken door %(name)s op %(date)s")
-                % {"name": g.name, "date": format_day(st.decision.decided_at)}
-                + _category_suffix(st.decision, category)
-            )
-        elif st.state == REFUSED:
-            reasons.append(
-                _("Toestemming geweigerd door %(name)s op %(date)s")
-                % {"name": g.name, "date": format_day(st.decision.decided_at)}
-                + _category_suffix(st.decision, category)
-            )
-    if reasons:
-        return reasons
-    given = [g for g, st in states if st.state == GIVEN]
-    if version.guardian_policy == GuardianPolicy.ALL_MUST_CONSENT:
-        missing = [(g, st) for g, st in states if st.state != GIVEN]
-        if not missing:
-            return []
-        if not given:
-            return [_no_consent_sentence(states, category)]
-        return [_waiting_sentence(g, st, category) for g, st in missing]
-    if given:
-        return []
-    return [_no_consent_sentence(states, category)]
-
-
-def _expired_sentence(g, st: CategoryState) -> str:
-    return _("Toestemming van %(name)s is verlopen op %(date)s") % {"name": g.name, "date": format_day(st.expired_on)}
-
-
-def _no_consent_sentence(states, category: DataCategory) -> str:
-    expired = [(g, st) for g, st in states if st.state == _EXPIRED]
-    if expired:
-        g, st = expired[-1]
-        return _expired_sentence(g, st)
-    if any(st.state == _NOT_EXPLICIT for _g, st in states):
-        return _(
-            "Geen uitdrukkelijke toestemming voor de categorie %(name)s (bijzondere persoonsgegevens: een "
-            "gewoon ‘ja’ is niet genoeg)"
-        ) % {"name": category.name}
-    return _("Geen toestemming voor de categorie %(name)s") % {"name": category.name}
-
-
-def _waiting_sentence(g, st: CategoryState, category: DataCategory) -> str:
-    if st.state == _EXPIRED:
-        return _expired_sentence(g, st)
-    if st.state == _NOT_EXPLICIT:
-        return _("Wacht op uitdrukkelijke toestemming van %(name)s voor de categorie %(category)s") % {
-            "name": g.name,
-            "category": category.name,
-        }
-    return _("Wacht op toestemming van %(name)s (alle ouders met gezag moeten toestemming geven)") % {"name": g.name}
-
-
 # --- Summary in words ---------------------------------------------------------------------------
 
 
@@ -361,7 +188,7 @@ def summary_from_facts(
             if t not in reasons:
                 reasons.append(t)
     allowed = bool(categories) and not reasons
-    informed = bool(facts.with_authority) and not _notice_reasons_missing(facts)
+    informed = bool(facts.with_authority) and not notice_reasons_missing(facts)
     if not bases.asks_consent(version):
         return ConsentSummary(
             state=NOT_NEEDED,
@@ -372,7 +199,7 @@ def summary_from_facts(
         )
     guardians = _guardian_summaries(facts, version, categories, at)
     state, sentence = _child_state(guardians, version)
-    if facts.older_decisions and state == NO_ANSWER and not any(g.state != _NONE for g in guardians):
+    if facts.older_decisions and state == NO_ANSWER and not any(g.state != NONE for g in guardians):
         sentence += "; " + _("eerdere toestemming geldt niet voor deze gewijzigde afspraak")
     return ConsentSummary(
         state=state, sentence=sentence, allowed=allowed, informed=informed, guardians=guardians, reasons=reasons
@@ -396,11 +223,6 @@ def consent_states_for_pairs(
     """The child-level state for many (child, version) pairs: the privacy officer's coverage
     bar counts them for every child of the organisation."""
     return _over_pairs(pairs=pairs, at=at, answer=state_from_facts)
-
-
-def _notice_reasons_missing(facts: selectors.ConsentFacts) -> bool:
-    informed = {n.guardian_id for n in facts.notices}
-    return any(g.pk not in informed for g in facts.with_authority)
 
 
 def _not_needed_sentence(version: AgreementVersion, facts: selectors.ConsentFacts, at: datetime.datetime) -> str:
@@ -440,14 +262,14 @@ def _guardian_summaries(
             summary = GuardianSummary(g.pk, g.name, True, GIVEN)
         elif given:
             summary = GuardianSummary(
-                g.pk, g.name, True, _PARTIAL, not_covered=[c.name for c, st in states if st.state != GIVEN]
+                g.pk, g.name, True, PARTIAL, not_covered=[c.name for c, st in states if st.state != GIVEN]
             )
         elif refused:
             latest = max((st.decision for st in refused), key=lambda d: (d.decided_at, d.pk))
             summary = GuardianSummary(g.pk, g.name, True, REFUSED, latest.decided_at)
         else:
-            summary = GuardianSummary(g.pk, g.name, True, _NONE)
-            if _EXPIRED in kinds:
+            summary = GuardianSummary(g.pk, g.name, True, NONE)
+            if EXPIRED in kinds:
                 summary.not_covered = [_("verlopen")]
         out.append(summary)
     return out
@@ -456,17 +278,17 @@ def _guardian_summaries(
 def _child_state(guardians: list[GuardianSummary], version: AgreementVersion) -> tuple[str, str]:
     if not guardians:
         return NO_ANSWER, _("Geen ouder met ouderlijk gezag bekend")
-    giving = [g for g in guardians if g.state in (GIVEN, _PARTIAL)]
+    giving = [g for g in guardians if g.state in (GIVEN, PARTIAL)]
     withdrawn = [g for g in guardians if g.state == WITHDRAWN]
     refused = [g for g in guardians if g.state == REFUSED]
-    silent = [g for g in guardians if g.state == _NONE]
+    silent = [g for g in guardians if g.state == NONE]
     parts: list[str] = []
     if giving:
         full = [g.name for g in giving if g.state == GIVEN]
         if full:
             parts.append(_("toestemming van %(names)s") % {"names": join_names(full)})
         for g in giving:
-            if g.state == _PARTIAL:
+            if g.state == PARTIAL:
                 parts.append(
                     _("toestemming van %(name)s, niet voor: %(categories)s")
                     % {"name": g.name, "categories": ", ".join(g.not_covered)}

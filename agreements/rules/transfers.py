@@ -16,171 +16,35 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from agreements.choices import AgreementVersionStatus
 from agreements.models import AgreementItem, AgreementVersion, DataCategory
-from agreements.rules import bases
+from agreements.rules import bases, contexts, explain
 from agreements.rules import consent as consent_rules
-from agreements.rules.approvals import approved_by_both
-from agreements.rules.common import METHOD_EMAIL, METHOD_IN_APP, METHOD_MEETING, format_day, local_date, method_label
+from agreements.rules import transfer_checks as checks
 from agreements.rules.objections import objection_upheld_at
 from agreements.rules.specs import errors, spec_from_version, version_items
 from agreements.rules.validation import validate_version
 from ikc_share import selectors as core_selectors
-from ikc_share.choices import MembershipRole
 
 if TYPE_CHECKING:
-    from ikc_share.models import Child, Membership
+    from ikc_share.models import Child, FunctionTitle, Membership, Organisation
 
 
 @dataclass
 class Verdict:
     """allowed: the whole transfer may go ahead. per_category: code → (allowed, sentences).
     reasons: when refused, every sentence saying why; when allowed, one sentence saying on
-    what it rests. codes: the stable codes of what refused (for tests and statistics)."""
+    what it rests, then the sentences that say which rule allows it (under c: no objection
+    possible, and an objection on file does not stop the duty; under a: the parents with
+    authority decide; under e/f: whether anyone objected). codes: the stable codes of what
+    refused (for tests and statistics). warnings: what the sender must know though it
+    does not refuse (e.g. a contract basis used for more than the contract needs)."""
 
     allowed: bool
     per_category: dict[str, tuple[bool, list[str]]]
     reasons: list[str]
     codes: list[str] = field(default_factory=list)  # stable codes of the reasons that refused
-
-
-def _version_active_reasons(version: AgreementVersion, at: datetime.datetime) -> list[tuple[str, str]]:
-    """Active at `at`: both approvals on this version, activated by then, not superseded
-    or ended by then, and `at` within validity (local calendar days, both inclusive)."""
-    out: list[tuple[str, str]] = []
-    agreement = version.agreement
-    if version.activated_at is None or version.activated_at > at or not approved_by_both(version, at=at):
-        out.append(
-            (
-                "version_not_active",
-                _(
-                    "Deze versie van de afspraak is niet door beide directeuren goedgekeurd en was op %(date)s "
-                    "niet actief."
-                )
-                % {"date": format_day(local_date(at))},
-            )
-        )
-        return out
-    ended_at = version.ended_at or agreement.ended_at
-    if ended_at is not None and ended_at <= at:
-        out.append(
-            ("agreement_ended", _("De afspraak is op %(date)s beëindigd.") % {"date": format_day(local_date(ended_at))})
-        )
-    if version.superseded_at is not None and version.superseded_at <= at:
-        out.append(
-            (
-                "version_superseded",
-                _("Deze versie is op %(date)s vervangen door een nieuwere versie; gebruik de actieve versie.")
-                % {"date": format_day(local_date(version.superseded_at))},
-            )
-        )
-    if version.status not in (
-        AgreementVersionStatus.ACTIVE,
-        AgreementVersionStatus.SUPERSEDED,
-        AgreementVersionStatus.ENDED,
-    ):
-        out.append(("version_not_active", _("Deze versie van de afspraak is niet actief.")))
-    day = local_date(at)
-    if not version.is_valid_on(day):
-        if version.valid_until is None:
-            text = _("De afspraak geldt pas vanaf %(from)s.") % {"from": format_day(version.valid_from)}
-        else:
-            text = _("De afspraak geldt van %(from)s tot en met %(until)s; %(date)s valt daarbuiten.") % {
-                "from": format_day(version.valid_from),
-                "until": format_day(version.valid_until),
-                "date": format_day(day),
-            }
-        out.append(("outside_validity", text))
-    return out
-
-
-def _requester_reasons(
-    *, requester, child: Child, version: AgreementVersion, memberships: dict[int, Membership] | None = None
-) -> list[tuple[str, str]]:
-    """`memberships`: the requester's active memberships by organisation id, when
-    `check_transfers` loaded them once for many versions."""
-    agreement = version.agreement
-    sender = agreement.sending_organisation
-    if requester is None or not getattr(requester, "is_authenticated", False) or not requester.is_active:
-        return [
-            (
-                "requester_unknown",
-                _("Alleen een ingelogde medewerker van %(sender)s kan gegevens overdragen.") % {"sender": sender.name},
-            )
-        ]
-    if memberships is not None:
-        membership = memberships.get(sender.pk)
-    else:
-        membership = core_selectors.active_memberships(user=requester, organisation_id=sender.pk).first()
-    if membership is None:
-        if (
-            agreement.receiving_organisation_id in memberships
-            if memberships is not None
-            else core_selectors.active_memberships(
-                user=requester, organisation_id=agreement.receiving_organisation_id
-            ).exists()
-        ):
-            return [
-                (
-                    "receiver_cannot_pull",
-                    _("De ontvangende organisatie kan gegevens niet zelf ophalen: alleen %(sender)s draagt over.")
-                    % {"sender": sender.name},
-                )
-            ]
-        return [
-            (
-                "requester_not_sender",
-                _("U werkt niet bij %(sender)s en kunt onder deze afspraak geen gegevens overdragen.")
-                % {"sender": sender.name},
-            )
-        ]
-    if membership.role == MembershipRole.PRIVACY_OFFICER:
-        return [
-            (
-                "privacy_officer_never_sends",
-                _("Een privacy officer controleert en adviseert, maar draagt zelf geen gegevens over."),
-            )
-        ]
-    if membership.role not in (MembershipRole.STAFF, MembershipRole.DIRECTOR):
-        return [("requester_not_sender", _("U kunt onder deze afspraak geen gegevens overdragen."))]
-    locations = list(membership.locations.all())
-    if locations and child.location_id not in {loc.pk for loc in locations}:
-        return [
-            (
-                "requester_wrong_location",
-                _("U werkt niet op %(location)s, de locatie van dit kind.") % {"location": child.location.name},
-            )
-        ]
-    return []
-
-
-def _method_reasons(*, method: str, version: AgreementVersion) -> list[tuple[str, str]]:
-    if method == METHOD_EMAIL:
-        return [("method_email", _("E-mail is nooit toegestaan: niet mailen maar delen."))]
-    allowed = {METHOD_IN_APP: version.method_in_app, METHOD_MEETING: version.method_meeting}
-    if not allowed.get(method, False):
-        return [
-            (
-                "method_not_allowed",
-                _("Deze afspraak staat overdracht via ‘%(method)s’ niet toe.") % {"method": method_label(method)},
-            )
-        ]
-    return []
-
-
-def _consent_reasons(
-    *, child: Child, version: AgreementVersion, categories: list[DataCategory], at: datetime.datetime
-) -> dict[str, list[str]]:
-    """Consent, notices and objections, per category: an empty list means nothing there
-    blocks it. Asked for EVERY legal basis: parents must have been informed of this
-    version whatever the basis; under e and f they may object (and the wait after
-    informing must have passed); under consent (a) the guardians' decisions count, per
-    the version's guardian policy, per category and explicit for special categories.
-    The rules themselves live in agreements/rules/consent.py, which reads consent state
-    through consent/selectors.py."""
-    if not categories:
-        return {}
-    return consent_rules.consent_reasons(child=child, version=version, categories=categories, at=at)
+    # Not a refusal, but what the sender must know (shown on the pages, kept in the transfer).
+    warnings: list[str] = field(default_factory=list)
 
 
 def check_transfer(
@@ -191,12 +55,31 @@ def check_transfer(
     at: datetime.datetime,
     requester,
     method: str,
+    recipient_organisation: Organisation | None = None,
+    recipient_role: FunctionTitle | None = None,
+    context: str = contexts.REGULAR,
 ) -> Verdict:
     """May `requester` hand over these categories of `child` under this version, by this
-    method, at `at`? Everything is re-checked now; a stored status is not trusted alone.
+    method, at `at`, to `recipient_organisation` (default: the agreement's receiving
+    organisation) for `recipient_role` (default: the agreement's receiving roles), in this
+    `context` (agreements.rules.contexts: regular, emergency, meldcode, child_protection,
+    outside_ikc)? Everything is re-checked now; a stored status is not trusted alone.
     `categories` holds DataCategory objects or their codes."""
     return _check_transfer(
-        child=child, version=agreement_version, categories=categories, at=at, requester=requester, method=method
+        child=child,
+        version=agreement_version,
+        categories=categories,
+        at=at,
+        requester=requester,
+        method=method,
+        question=TransferQuestion(
+            version=agreement_version,
+            categories=list(categories),
+            method=method,
+            context=context,
+            recipient_organisation=recipient_organisation,
+            recipient_role=recipient_role,
+        ),
     )
 
 
@@ -237,6 +120,9 @@ class TransferQuestion:
     version: AgreementVersion
     categories: list  # DataCategory objects or codes
     method: str
+    context: str = contexts.REGULAR
+    recipient_organisation: Organisation | None = None
+    recipient_role: FunctionTitle | None = None
 
 
 def check_transfers(
@@ -272,6 +158,7 @@ def check_transfers(
             at=at,
             requester=requester,
             method=q.method,
+            question=q,
             memberships=memberships,
             consent_facts=facts.get((child.pk, q.version.pk)),
         )
@@ -287,6 +174,7 @@ def _check_transfer(
     at: datetime.datetime,
     requester,
     method: str,
+    question: TransferQuestion,
     memberships: dict[int, Membership] | None = None,
     consent_facts=None,
 ) -> Verdict:
@@ -303,13 +191,20 @@ def _check_transfer(
     general: list[tuple[str, str]] = []
     if not codes:
         general.append(("no_categories", _("Kies ten minste één gegevenscategorie om te delen.")))
-    general += _version_active_reasons(version, at)
-    broken = errors(validate_version(spec_from_version(version)))
-    for message in broken:
+    route = contexts.recipient_reasons(
+        version=version,
+        context=question.context,
+        recipient_organisation=question.recipient_organisation,
+        recipient_role=question.recipient_role,
+    )
+    general += route
+    general += checks.version_active_reasons(version, at)
+    for message in errors(validate_version(spec_from_version(version))):
         general.append(
             ("agreement_invalid", _("De afspraak voldoet niet (meer) aan de regels: %(text)s") % {"text": message.text})
         )
-    if child.organisation_id != sender.pk:
+    own_child = child.organisation_id == sender.pk
+    if not own_child:
         general.append(
             (
                 "child_not_of_sender",
@@ -320,8 +215,8 @@ def _check_transfer(
                 % {"sender": sender.name},
             )
         )
-    general += _requester_reasons(requester=requester, child=child, version=version, memberships=memberships)
-    general += _method_reasons(method=method, version=version)
+    general += checks.requester_reasons(requester=requester, child=child, version=version, memberships=memberships)
+    general += checks.method_reasons(method=method, version=version)
     if bases.is_legal_duty(version) and not child.vve_programme:
         general.append(
             (
@@ -333,45 +228,43 @@ def _check_transfer(
             )
         )
 
-    per_category: dict[str, tuple[bool, list[str]]] = {}
     covered = [known[c] for c in codes if c in in_agreement and c in known]
-    # Consent, notices and objections count for every basis; for a child of another
-    # organisation the sender has no guardians to ask (already refused above).
-    if child.organisation_id != sender.pk:
-        consent = {}
-    elif consent_facts is not None:
-        consent = (
-            consent_rules.reasons_from_facts(facts=consent_facts, version=version, categories=covered, at=at)
-            if covered
-            else {}
-        )
-    else:
-        consent = _consent_reasons(child=child, version=version, categories=covered, at=at)
+    # Consent, notices, objections and restrictions count for every basis; for a child of
+    # another organisation the sender has no guardians to ask (already refused above).
+    facts = None
+    refusals: dict[str, list[str]] = {}
+    explained: dict[str, list[str]] = {}
+    restricted: dict = {}
+    if own_child and covered:
+        if consent_facts is None:
+            consent_facts = consent_rules.consent_facts(child=child, version=version, at=at)
+        facts = consent_facts
+        refusals = consent_rules.reasons_from_facts(facts=facts, version=version, categories=covered, at=at)
+        explained = consent_rules.explanations_from_facts(facts=facts, version=version, categories=covered, at=at)
+        restricted = consent_rules.restricted_since(facts, at)
+
+    per_category: dict[str, tuple[bool, list[str]]] = {}
     category_codes: list[str] = []
     for code in codes:
-        if code not in in_agreement:
-            name = known[code].name if code in known else code
-            per_category[code] = (
-                False,
-                [_("%(name)s staat niet in deze afspraak en mag niet worden gedeeld.") % {"name": name}],
-            )
-            category_codes.append("category_not_in_agreement")
-            continue
-        refusals = consent.get(code, [])
-        if refusals:
-            category_codes.append("parents")
-            per_category[code] = (False, refusals)
-        else:
-            per_category[code] = (
-                True,
-                [_("%(name)s staat in de afspraak.") % {"name": in_agreement[code].category.name}],
-            )
+        ok, sentences, refused_by = _category_verdict(
+            code=code,
+            version=version,
+            item=in_agreement.get(code),
+            category=known.get(code),
+            route=route if question.context != contexts.REGULAR else [],
+            refusals=refusals.get(code, []),
+            explained=explained.get(code, []),
+            restricted=restricted,
+        )
+        per_category[code] = (ok, sentences)
+        if refused_by:
+            category_codes.append(refused_by)
 
     allowed = not general and bool(codes) and all(ok for ok, _reasons in per_category.values())
     if allowed:
         reasons = [
-            _("Toegestaan: de afspraak ‘%(label)s’ is actief en de grondslag is %(basis)s.")
-            % {"label": version.label, "basis": version.get_legal_basis_display()}
+            explain.rests_on(label=version.label, basis=version.get_legal_basis_display()),
+            *consent_rules.verdict_explanations(facts=facts, version=version, at=at),
         ]
     else:
         reasons = [text for _code, text in general]
@@ -382,4 +275,40 @@ def _check_transfer(
         per_category=per_category,
         reasons=reasons,
         codes=[code for code, _text in general] + sorted(set(category_codes)),
+        warnings=_warnings(version=version, categories=covered) if question.context == contexts.REGULAR else [],
     )
+
+
+def _category_verdict(
+    *, code: str, version: AgreementVersion, item, category, route, refusals, explained, restricted
+) -> tuple[bool, list[str], str]:
+    """One category: (allowed, sentences, the code of what refused it or "")."""
+    if route:  # not a transfer under the agreement at all: no category passes, consented or not
+        return False, [text for _code, text in route], "not_agreement_transfer"
+    if item is None:
+        name = category.name if category is not None else code
+        return (
+            False,
+            [_("%(name)s staat niet in deze afspraak en mag niet worden gedeeld.") % {"name": name}],
+            ("category_not_in_agreement"),
+        )
+    category = item.category
+    if bases.is_legal_duty(version):
+        if category.is_special:
+            return False, [explain.legal_duty_special(category_name=category.name)], "legal_duty_special"
+        if not category.statutory:
+            return False, [explain.legal_duty_not_statutory(category_name=category.name)], "legal_duty_not_covered"
+    if refusals:
+        return False, refusals, "restricted" if category.pk in restricted else "parents"
+    return True, [_("%(name)s staat in de afspraak.") % {"name": category.name}, *explained], ""
+
+
+def _warnings(*, version: AgreementVersion, categories: list[DataCategory]) -> list[str]:
+    """What the sender must know though it does not refuse the transfer."""
+    out = []
+    if bases.is_contract(version):
+        out.append(explain.contract_warning())
+        special = [c.name for c in categories if c.is_special]
+        if special:
+            out.append(explain.special_under_contract_warning(names=", ".join(special)))
+    return out

@@ -5,7 +5,8 @@ only). Decisions and notices are only ever inserted, never updated.
 One module per responsibility, re-exported here (callers write `services.consent_decide`):
 `checks` (shared checks and the per-child lock `child_lock`), `decisions` (decide,
 withdraw, export), `notices` (informing parents, paper letters handed over), `rounds`
-(asking, reminding, informing), `objections`, `portal` (the e-mail link login).
+(asking, reminding, informing), `objections`, `restrictions` (art. 18: restricting the
+processing of data categories of a child, and lifting it), `portal` (the e-mail link login).
 """
 
 from consent.services.checks import SCAN_MAX_BYTES, SCAN_TYPES, child_lock, scan_check
@@ -20,6 +21,7 @@ from consent.services.portal import (
     portal_link_user,
     portal_session_start,
 )
+from consent.services.restrictions import restriction_lift, restriction_record
 from consent.services.rounds import consent_round_start
 
 __all__ = [
@@ -41,5 +43,7 @@ __all__ = [
     "parent_notice_record",
     "portal_link_user",
     "portal_session_start",
+    "restriction_lift",
+    "restriction_record",
     "scan_check",
 ]

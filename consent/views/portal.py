@@ -1,5 +1,6 @@
-"""The parent portal: the children, a child's agreements and history, deciding,
-withdrawing, objecting and the export of the child's consent record."""
+"""The parent portal: the children, a child's agreements and history (with the
+restrictions of processing, art. 18), deciding, withdrawing, objecting and the export of
+the child's consent record."""
 
 from __future__ import annotations
 
@@ -77,6 +78,7 @@ def portal_child(request: HttpRequest, child_pk: int) -> HttpResponse:
     if access.has_authority:
         context["history"] = selectors.decision_history(child=access.child)
         context["notices"] = selectors.notices_for(child=access.child)
+        context["restrictions"] = list(selectors.restrictions_of_child(child=access.child))
     return private(render(request, "consent/portal_child.html", context))
 
 

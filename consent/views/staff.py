@@ -1,6 +1,7 @@
 """Staff of the sending organisation, per child: the child's consent page, a decision on
-paper, a withdrawal told in person or by phone, a notice, the objection page, the export
-of the child's consent record and the scan of a paper form."""
+paper, a withdrawal told in person or by phone, a notice, the objection page, restricting
+the processing of data categories (art. 18) and lifting it, the export of the child's
+consent record and the scan of a paper form."""
 
 from __future__ import annotations
 
@@ -11,26 +12,45 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements.rules import bases
 from agreements.rules.consent import consent_state_summaries_for_pairs
 from consent import letters_adapter, selectors, services
 from consent import permissions as perms
-from consent.forms import NoticeForm, ObjectionDecisionForm, PaperDecisionForm, StaffWithdrawForm
+from consent.forms import (
+    NoticeForm,
+    ObjectionDecisionForm,
+    PaperDecisionForm,
+    RestrictionForm,
+    RestrictionLiftForm,
+    StaffWithdrawForm,
+)
 from consent.models import ConsentDecision
 from consent.views.common import noon, record_download
 from ikc_share.http import errors_to_messages, private, require_staff_session
 
 
-@require_GET
-@login_required
-def child_consent(request: HttpRequest, child_pk: int) -> HttpResponse:
-    require_staff_session(request)
-    child = perms.get_staff_child(request.user, child_pk)
+def _restriction_form(child, versions, data=None) -> RestrictionForm:
+    """The categories of the agreements under which the organisation shares the child's
+    data, and the guardians with authority who may ask."""
+    by_version = selectors.categories_of_versions(versions)
+    categories = {c.pk: c for cats in by_version.values() for c in cats}
+    return RestrictionForm(
+        data,
+        categories=sorted(categories.values(), key=lambda c: (c.order, c.code)),
+        guardians=selectors.guardians_with_authority(child=child),
+    )
+
+
+def _child_page(request: HttpRequest, child, *, restriction_form: RestrictionForm | None = None) -> HttpResponse:
     versions = list(selectors.active_versions_sent_by(child.organisation_id))
     summaries = consent_state_summaries_for_pairs(pairs=[(child, v) for v in versions], at=timezone.now())
     rows = [{"version": v, "summary": summaries[child.pk, v.pk], "is_consent": bases.asks_consent(v)} for v in versions]
+    restrictions = list(selectors.restrictions_of_child(child=child))
+    may_restrict = perms.may_handle_restrictions(request.user, child.organisation)
+    if may_restrict and restriction_form is None:
+        restriction_form = _restriction_form(child, versions)
     return render(
         request,
         "consent/child_consent.html",
@@ -41,10 +61,69 @@ def child_consent(request: HttpRequest, child_pk: int) -> HttpResponse:
             "history": selectors.decision_history(child=child),
             "notices": selectors.notices_for(child=child),
             "objections": selectors.objections_for(child=child),
+            "restrictions_in_force": [r for r in restrictions if r.lifted_at is None],
+            "restrictions_lifted": [r for r in restrictions if r.lifted_at is not None],
+            "may_restrict": may_restrict,
+            "restriction_form": restriction_form if may_restrict else None,
             "may_act": perms.may(request.user, child.organisation, perms.ACT),
             "may_audit": perms.may(request.user, child.organisation, perms.AUDIT),
         },
     )
+
+
+@require_GET
+@login_required
+def child_consent(request: HttpRequest, child_pk: int) -> HttpResponse:
+    require_staff_session(request)
+    return _child_page(request, perms.get_staff_child(request.user, child_pk))
+
+
+@require_POST
+@login_required
+def restriction_record(request: HttpRequest, child_pk: int) -> HttpResponse:
+    """Restrict the processing of data categories of the child (art. 18): the director or
+    a privacy contact, at the request of a guardian with authority. Bad input: the child's
+    page again, with the form and its messages, nothing recorded."""
+    require_staff_session(request)
+    child = perms.get_restriction_child(request.user, child_pk)
+    versions = list(selectors.active_versions_sent_by(child.organisation_id))
+    form = _restriction_form(child, versions, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("De beperking is niet vastgelegd: bekijk het formulier hieronder."))
+        return _child_page(request, child, restriction_form=form)
+    try:
+        services.restriction_record(
+            child=child,
+            categories=form.cleaned_data["categories"],
+            requested_by=form.cleaned_data["requested_by"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+        return _child_page(request, child, restriction_form=form)
+    return _recorded(request, child, _("De beperking is vastgelegd. Deze gegevens worden nu niet gedeeld."))
+
+
+@require_POST
+@login_required
+def restriction_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift a restriction, with the explanation the parent sees. Bad input: a message on
+    the child's page, nothing changed."""
+    require_staff_session(request)
+    restriction = perms.get_restriction(request.user, pk)
+    form = RestrictionLiftForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("consent:child-consent", child_pk=restriction.child_id)
+    try:
+        services.restriction_lift(restriction=restriction, actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        errors_to_messages(request, exc)
+        return redirect("consent:child-consent", child_pk=restriction.child_id)
+    return _recorded(request, restriction.child, _("De beperking is opgeheven."))
 
 
 def _staff_form(request: HttpRequest, *, form, child, version, title: str, intro: str, submit: str, **extra):

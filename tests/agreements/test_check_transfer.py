@@ -43,14 +43,29 @@ def _check(world, version, **kw):
 def test_vve_handover_by_daycare_staff_is_allowed(world, vve):
     verdict = _check(world, vve)
     assert verdict.allowed
+    duty = (
+        "De wet verplicht de overdracht van {name} (grondslag c, wettelijke verplichting: "
+        + rules.DEFAULT_VVE_REFERENCE
+        + "). Ouders hoeven geen toestemming te geven en hebben geen recht van bezwaar (art. 21 AVG geldt alleen bij "
+        "grondslag e en f); zij worden wel vooraf geïnformeerd."
+    )
     assert verdict.per_category == {
-        "vve_programme": (True, ["VVE-programma dat het kind volgde staat in de afspraak."]),
-        "vve_duration": (True, ["Duur van het VVE-programma staat in de afspraak."]),
+        "vve_programme": (
+            True,
+            [
+                "VVE-programma dat het kind volgde staat in de afspraak.",
+                duty.format(name="VVE-programma dat het kind volgde"),
+            ],
+        ),
+        "vve_duration": (
+            True,
+            ["Duur van het VVE-programma staat in de afspraak.", duty.format(name="Duur van het VVE-programma")],
+        ),
     }
     assert verdict.reasons == [
         "Toegestaan: de afspraak ‘VVE v1’ is actief en de grondslag is c. Wettelijke verplichting."
     ]
-    assert verdict.codes == []
+    assert verdict.codes == [] and verdict.warnings == []
 
 
 def test_categories_may_be_given_as_objects(world, vve):
@@ -186,7 +201,10 @@ def test_consent_decides_per_category_under_consent(world):
     assert not verdict.allowed
     assert verdict.per_category["development_language"] == (
         False,
-        ["Geen toestemming voor de categorie Ontwikkeling: taal"],
+        [
+            "Geen toestemming voor de categorie Ontwikkeling: taal. De grondslag is toestemming: zonder een ‘ja’ van "
+            "een ouder met ouderlijk gezag wordt niets gedeeld (stilte is geen ja)."
+        ],
     )
     sanne = guardian(world, world.child_daycare, "Sanne")
     mark = guardian(world, world.child_daycare, "Mark")

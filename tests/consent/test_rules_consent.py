@@ -21,6 +21,30 @@ N_LANG = "Ontwikkeling: taal"
 N_HEALTH = "Gezondheid, allergieën en medicatie"
 
 
+def no_consent(name: str) -> str:
+    return (
+        f"Geen toestemming voor de categorie {name}. De grondslag is toestemming: zonder een ‘ja’ van een ouder "
+        "met ouderlijk gezag wordt niets gedeeld (stilte is geen ja)."
+    )
+
+
+NO_AUTHORITY_RULE = (
+    "Voor een kind onder de 16 beslissen alleen de ouders met ouderlijk gezag (art. 5 UAVG, art. 1:245 BW). "
+    "Een pleegouder, stiefouder of andere verzorger is geen wettelijk vertegenwoordiger; een voogd wel."
+)
+ERIK_YES = "Erik gaf toestemming, maar dat telt niet: Erik heeft geen ouderlijk gezag. " + NO_AUTHORITY_RULE
+ERIK_NO = "Erik weigerde of trok in, maar dat telt niet: Erik heeft geen ouderlijk gezag. " + NO_AUTHORITY_RULE
+HEALTH_NOT_EXPLICIT = (
+    f"Geen uitdrukkelijke toestemming voor {N_HEALTH}. Dit is een bijzonder persoonsgegeven (art. 9 AVG): alleen "
+    "uitdrukkelijke toestemming (art. 9 lid 2 sub a AVG), een apart vinkje voor deze categorie, telt; een gewoon "
+    "‘ja’ voor de afspraak is niet genoeg."
+)
+SANNE_LAPSED = (
+    "De toestemming van Sanne gold voor versie 1 en is vervallen: versie 2 van de afspraak is wezenlijk gewijzigd. "
+    "De ouders beslissen daarom opnieuw."
+)
+
+
 @dataclass
 class Case:
     decisions: list = field(default_factory=list)  # (who, state, day, category, explicit, version index)
@@ -44,7 +68,7 @@ def d(who, state, n=0, category=None, explicit=False, version=-1):
 
 CASES = {
     # --- one guardian may consent; any refusal or withdrawal blocks -----------------------
-    "one: nobody answered": Case(expect=[f"Geen toestemming voor de categorie {N_ID}"]),
+    "one: nobody answered": Case(expect=[no_consent(N_ID)]),
     "one: Sanne gives": Case(decisions=[d("Sanne", "given")], expect=[]),
     "one: Mark refuses": Case(
         decisions=[d("Mark", "refused")], expect=["Toestemming geweigerd door Mark op 3 maart 2026"]
@@ -72,7 +96,7 @@ CASES = {
         expect=["Wacht op toestemming van Mark (alle ouders met gezag moeten toestemming geven)"],
     ),
     "all: both gave": Case(policy="all", decisions=[d("Sanne", "given"), d("Mark", "given")], expect=[]),
-    "all: nobody answered": Case(policy="all", expect=[f"Geen toestemming voor de categorie {N_ID}"]),
+    "all: nobody answered": Case(policy="all", expect=[no_consent(N_ID)]),
     "all: Sanne gives, Mark refuses": Case(
         policy="all",
         decisions=[d("Sanne", "given"), d("Mark", "refused")],
@@ -80,22 +104,23 @@ CASES = {
     ),
     # --- guardians without parental authority never count ---------------------------------
     "no authority: Erik's yes does not count": Case(
-        decisions=[d("Erik", "given")], expect=[f"Geen toestemming voor de categorie {N_ID}"]
+        decisions=[d("Erik", "given")], expect=[no_consent(N_ID), ERIK_YES]
+    ),
+    "no authority: Erik's refusal alone is not a refusal": Case(
+        decisions=[d("Erik", "refused")], expect=[no_consent(N_ID), ERIK_NO]
     ),
     "no authority: Erik's refusal does not block": Case(
         decisions=[d("Sanne", "given"), d("Erik", "refused")], expect=[]
     ),
     "all: Erik is not waited for": Case(policy="all", decisions=[d("Sanne", "given"), d("Mark", "given")], expect=[]),
     # --- only what was decided at or before `at` --------------------------------------------
-    "decided after the moment asked": Case(
-        decisions=[d("Sanne", "given", 10)], expect=[f"Geen toestemming voor de categorie {N_ID}"]
-    ),
+    "decided after the moment asked": Case(decisions=[d("Sanne", "given", 10)], expect=[no_consent(N_ID)]),
     "withdrawn after the moment asked": Case(decisions=[d("Sanne", "given"), d("Sanne", "withdrawn", 10)], expect=[]),
     # --- material change ---------------------------------------------------------------------
     "material change: consent for v1 does not cover v2": Case(
         versions=[{}, {"material": True}],
         decisions=[d("Sanne", "given", -40, version=0)],
-        expect=[f"Geen toestemming voor de categorie {N_ID}"],
+        expect=[no_consent(N_ID), SANNE_LAPSED],
     ),
     "non-material change: consent for v1 covers v2": Case(
         versions=[{}, {"material": False}],
@@ -111,7 +136,10 @@ CASES = {
         versions=[{}, {"material": True}, {"material": False}],
         decisions=[d("Mark", "given", -50, version=0), d("Sanne", "given", -40, version=1)],
         policy="all",
-        expect=["Wacht op toestemming van Mark (alle ouders met gezag moeten toestemming geven)"],
+        expect=[
+            "Wacht op toestemming van Mark (alle ouders met gezag moeten toestemming geven)",
+            SANNE_LAPSED.replace("Sanne", "Mark"),
+        ],
     ),
     "an abandoned material draft does not break the chain": Case(
         versions=[{}, {"material": True, "status": "draft"}, {"material": False}],
@@ -131,7 +159,7 @@ CASES = {
         per_category=True,
         check=LANG,
         decisions=[d("Sanne", "given", category=ID)],
-        expect=[f"Geen toestemming voor de categorie {N_LANG}"],
+        expect=[no_consent(N_LANG)],
     ),
     "per category: yes for identification, identification asked": Case(
         per_category=True,
@@ -159,10 +187,7 @@ CASES = {
     "special: a plain yes does not cover health": Case(
         check=HEALTH,
         decisions=[d("Sanne", "given")],
-        expect=[
-            f"Geen uitdrukkelijke toestemming voor de categorie {N_HEALTH} (bijzondere persoonsgegevens: "
-            "een gewoon ‘ja’ is niet genoeg)"
-        ],
+        expect=[HEALTH_NOT_EXPLICIT],
     ),
     "special: a plain yes does cover identification": Case(decisions=[d("Sanne", "given")], expect=[]),
     "special: the explicit tick covers health": Case(
@@ -227,18 +252,24 @@ CASES = {
     "legitimate interest: objection pending": Case(
         basis="f",
         objections=[("Mark", "pending", 0, None)],
-        expect=["Mark heeft op 3 maart 2026 bezwaar gemaakt; tot de directeur beslist, wordt er niets gedeeld."],
+        expect=[
+            "Mark heeft op 3 maart 2026 bezwaar gemaakt (art. 21 AVG); tot de directeur beslist, wordt er niets "
+            "gedeeld."
+        ],
     ),
     "public task: objection upheld": Case(
         basis="e",
         objections=[("Mark", "upheld", 0, 1)],
-        expect=["Het bezwaar van Mark is op 4 maart 2026 toegewezen: er wordt niets gedeeld."],
+        expect=["Het bezwaar van Mark (art. 21 AVG) is op 4 maart 2026 toegewezen: er wordt niets gedeeld."],
     ),
     "public task: objection rejected": Case(basis="e", objections=[("Mark", "rejected", 0, 1)], expect=[]),
     "public task: objection decided only after the moment asked is still pending": Case(
         basis="e",
         objections=[("Mark", "rejected", 0, 10)],
-        expect=["Mark heeft op 3 maart 2026 bezwaar gemaakt; tot de directeur beslist, wordt er niets gedeeld."],
+        expect=[
+            "Mark heeft op 3 maart 2026 bezwaar gemaakt (art. 21 AVG); tot de directeur beslist, wordt er niets "
+            "gedeeld."
+        ],
     ),
     "public task: objection filed after the moment asked": Case(
         basis="e", objections=[("Mark", "pending", 10, None)], expect=[]
@@ -301,7 +332,7 @@ def test_every_category_gets_its_own_list(world, erik):
     child, version = _build(world, Case(decisions=[d("Sanne", "given")]), erik)
     reasons = consent_reasons(child=child, version=version, categories=[ID, LANG, HEALTH], at=day(5))
     assert reasons[ID] == [] and reasons[LANG] == []
-    assert reasons[HEALTH][0].startswith(f"Geen uitdrukkelijke toestemming voor de categorie {N_HEALTH}")
+    assert reasons[HEALTH] == [HEALTH_NOT_EXPLICIT]
 
 
 def test_sentences_are_available_in_english(world, erik):

@@ -31,7 +31,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accountability.models import AdviceNote, Incident
-from consent.models import ConsentDecision, ParentNotice
+from agreements import rules
+from agreements.models import AgreementVersion
+from consent.models import ConsentDecision, ParentNotice, ProcessingRestriction
 from ikc_share.audit import audit_record
 from ikc_share.models import AuditEvent, Child, Guardian, Guardianship
 from tests.builders import agreement_version, fake_letter
@@ -42,14 +44,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
+def private_storage(private_files):
+    return private_files
 
 
 def url_or_skip(name: str, **kwargs) -> str:
@@ -113,6 +109,17 @@ class Growth:
             g = parent_a_guardian if i % 2 == 0 else parent_b_guardian
             self._decision(w.child_daycare, g, "given" if i % 4 else "withdrawn")
             self._notice(w.child_daycare, g)
+        # Restrictions of processing (art. 18) of the parent's child: lifted ones pile up.
+        for i in self._more("restrictions", n):
+            ProcessingRestriction.objects.create(
+                child=w.child_daycare,
+                category=self.version.items.first().category,
+                started_at=self.now - datetime.timedelta(days=2 * i + 2),
+                lifted_at=self.now - datetime.timedelta(days=2 * i + 1),
+                lifted_by=w.user("director_childcare"),
+                lift_reason="Opgelost",
+                recorded_by=w.user("director_childcare"),
+            )
         # More active agreements sent by the childcare organisation.
         for _i in self._more("agreements", n - 1):
             version = agreement_version(
@@ -288,6 +295,38 @@ def test_staff_child_page(world, login):
     growth = Growth(world)
     path = reverse("ikc_share:child-detail", kwargs={"pk": world.child_daycare.pk})
     budget(login(world.user("staff_childcare")), path, growth)
+
+
+def test_check_transfers_for_every_agreement_of_a_child(world):
+    """rules.check_transfers (the staff child page's 'May I share?' for every agreement, with
+    restrictions, other agreements' consent and the explaining sentences) in a number of
+    queries that does not grow with agreements, decisions or restrictions."""
+    growth = Growth(world)
+
+    def queries() -> int:
+        versions = list(
+            AgreementVersion.objects.filter(pk__in=[v.pk for v in growth.versions])
+            .select_related("agreement")
+            .prefetch_related("items__category")
+        )
+        questions = [
+            rules.TransferQuestion(version=v, categories=[i.category.code for i in v.items.all()], method="in_app")
+            for v in versions
+        ]
+        with CaptureQueriesContext(connection) as ctx:
+            verdicts = rules.check_transfers(
+                child=world.child_daycare,
+                questions=questions,
+                at=timezone.now(),
+                requester=world.user("staff_childcare"),
+            )
+        assert len(verdicts) == len(questions)
+        return len(ctx.captured_queries)
+
+    growth.to(SMALL)
+    small = queries()
+    growth.to(LARGE)
+    assert queries() == small
 
 
 def test_transfer_inbox(world, login):

@@ -63,7 +63,7 @@ def test_refused_categories_cannot_be_chosen(world, login):
     url = reverse("transfers:compose", args=[world.child_daycare.pk, v.pk])
     page = _text(client.get(url))
     assert 'value="health" id="cat-health" disabled' in page
-    assert "Geen uitdrukkelijke toestemming voor de categorie Gezondheid, allergieën en medicatie" in page
+    assert "Geen uitdrukkelijke toestemming voor Gezondheid, allergieën en medicatie. Dit is een bijzonder" in page
     assert 'value="development_language" id="cat-development_language">' in page  # nothing chosen beforehand
     data = {"location": world.school_location.pk, "categories": ["development_language", "health"]}
     data.update({"development_language-going_well": "Vertelt veel."})

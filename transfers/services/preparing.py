@@ -37,13 +37,43 @@ def transfer_create(
     """Staff prepare a handover (a concept). Only categories check_transfer allows now."""
     codes = records.ordered_codes(version, contents.keys())
     records.check_contents(codes, contents)
-    records.check_location(version, location)
-    at = at or timezone.now()
-    verdict = records.allowed_verdict(
-        child=child, version=version, codes=codes, at=at, actor=actor, method=rules.METHOD_IN_APP
-    )
     content = {c: contents[c] for c in codes}
-    transfer = records.new_transfer(
+    return new_checked_transfer(
+        child,
+        version,
+        location,
+        codes,
+        method=rules.METHOD_IN_APP,
+        actor=actor,
+        at=at or timezone.now(),
+        hashed_content=content,
+        action="transfer.created",
+        payload={},
+        state=TransferState.DRAFT,
+        content=content,
+    )
+
+
+def new_checked_transfer(
+    child: Child,
+    version: AgreementVersion,
+    location: Location,
+    codes: list[str],
+    *,
+    method: str,
+    actor,
+    at: datetime.datetime,
+    **record,
+) -> Transfer:
+    """The sender's new record of a concept or a recorded meeting (records.new_transfer;
+    `record`: the content to hash, the audit action and payload, the state and the kind's
+    own fields), once the agreement allows the location and check_transfer allows these
+    categories by `method` now."""
+    records.check_location(version, location)
+    verdict = records.allowed_verdict(
+        child=child, version=version, codes=codes, at=at, actor=actor, method=method, location=location
+    )
+    return records.new_transfer(
         child=child,
         version=version,
         location=location,
@@ -51,14 +81,9 @@ def transfer_create(
         verdict=verdict,
         actor=actor,
         at=at,
-        hashed_content=content,
-        action="transfer.created",
-        payload={},
-        method=TransferMethod.IN_APP,
-        state=TransferState.DRAFT,
-        content=content,
+        method=TransferMethod(method),
+        **record,
     )
-    return transfer
 
 
 @transaction.atomic
@@ -84,7 +109,13 @@ def transfer_update(
         transfer.receiving_location = location
     now = timezone.now()
     verdict = records.allowed_verdict(
-        child=transfer.child, version=version, codes=codes, at=now, actor=actor, method=transfer.method
+        child=transfer.child,
+        version=version,
+        codes=codes,
+        at=now,
+        actor=actor,
+        method=transfer.method,
+        location=transfer.receiving_location,
     )
     old_hash = transfer.content_sha256
     transfer.category_codes = codes

@@ -21,6 +21,7 @@ from transfers import records, tasks
 from transfers.choices import TransferMethod, TransferState
 from transfers.models import ReceivedTransfer, Transfer, TransferAttachment
 from transfers.records import PENDING
+from transfers.services.preparing import new_checked_transfer
 
 if TYPE_CHECKING:
     from agreements.models import AgreementVersion
@@ -72,13 +73,16 @@ def transfer_share(*, transfer: Transfer, actor) -> Transfer:
         at=now,
         requester=actor,
         method=rules.METHOD_IN_APP,
+        recipient_organisation=transfer.receiving_organisation,
     )
     records.record_verdict(transfer, verdict, now)
     if not verdict.allowed:
         reason = records.parents_said_no(transfer=transfer, at=now)
         if reason:
             return records.destroy(transfer=transfer, actor=actor, reason=reason, now=now)
-        transfer.save(update_fields=["verdict_allowed", "verdict_reasons", "verdict_codes", "verdict_at"])
+        transfer.save(
+            update_fields=["verdict_allowed", "verdict_reasons", "verdict_codes", "verdict_warnings", "verdict_at"]
+        )
         audit_record(
             organisation=transfer.sending_organisation,
             actor=actor,
@@ -191,29 +195,22 @@ def meeting_record(
         raise ValidationError(_("De datum van het driegesprek ligt in de toekomst."))
     if meeting_date < today - datetime.timedelta(days=60):
         raise ValidationError(_("Leg een driegesprek binnen twee maanden vast."))
-    summary = (summary or "").strip()
+    summary = (summary or "").strip()[:1000]
     if not summary:
         raise ValidationError(_("Schrijf een korte samenvatting."))
-    records.check_location(version, location)
-    verdict = records.allowed_verdict(
-        child=child, version=version, codes=codes, at=now, actor=actor, method=rules.METHOD_MEETING
-    )
-    summary = summary[:1000]
-    transfer = records.new_transfer(
-        child=child,
-        version=version,
-        location=location,
-        codes=codes,
-        verdict=verdict,
+    return new_checked_transfer(
+        child,
+        version,
+        location,
+        codes,
+        method=rules.METHOD_MEETING,
         actor=actor,
         at=now,
         hashed_content={"meeting": {"summary": summary}},
         action="transfer.meeting_recorded",
         payload={"meeting_date": meeting_date.isoformat(), "parents_present": parents_present},
-        method=TransferMethod.MEETING,
         state=TransferState.RECORDED,
         meeting_date=meeting_date,
         meeting_parents_present=parents_present,
         meeting_summary=summary,
     )
-    return transfer

@@ -40,7 +40,7 @@ def guide_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "transfers/guide.html",
-        {"situations": guide.situations(translation.get_language())},
+        {"situations": guide.situations_with_routes(translation.get_language())},
     )
 
 
