@@ -1,8 +1,9 @@
 """Settings for ikc-share: one module, driven by environment variables.
 
 Defaults give the embedded setup (SQLite, filesystem Celery broker, console e-mail).
-Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
-Bad values fail loudly at start-up (django-environ raises ImproperlyConfigured).
+Production sets DATABASE_URL, CELERY_BROKER_URL, CACHE_URL (Redis: one cache and the
+sessions shared by every process), SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
+Bad values fail loudly at start-up (ImproperlyConfigured, from django-environ or below).
 The test suite runs on ikc_share/settings_test.py, which imports this module and then
 relaxes it (throwaway key, eager tasks, fast hashing, plain static storage).
 """
@@ -116,8 +117,61 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# --- Cache and sessions ------------------------------------------------------------------
+# CACHE_URL (or, when that is not set, REDIS_URL) = redis://[:password@]host[:port][/db]
+# (rediss:// for TLS) gives every web process, Celery worker and beat ONE cache: Django's
+# built-in Redis backend. The chain-head-keyed figures (accountability/chain.py), the
+# parent portal's link throttle and the cached sessions are then the same whichever
+# process serves the request. Nothing set: the embedded default, a cache per process
+# (LocMem), right only for one process or for figures a stale process may recompute.
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="ikc-share")
+# Raise CACHE_VERSION when a release changes what a cached value holds: processes of the
+# old and the new release then never read each other's entries during a rolling deploy.
+CACHE_VERSION = env.int("CACHE_VERSION", default=1)
+
+
+def _cache_from_url(url: str) -> dict:
+    """The default cache for a CACHE_URL / REDIS_URL value; ImproperlyConfigured if bad."""
+    from urllib.parse import urlsplit
+
+    if url in ("", "locmemcache://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ikc-share"}
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss"):
+        raise ImproperlyConfigured(
+            f"CACHE_URL / REDIS_URL must be redis://host[:port][/db] or rediss://… (or unset for the "
+            f"per-process default); got scheme {parts.scheme or '(none)'!r}."
+        )
+    from redis.connection import parse_url
+
+    try:
+        parse_url(url)  # the port, the password and the query's options (socket_timeout=…)
+        host = parts.hostname
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"CACHE_URL / REDIS_URL is not a valid Redis URL: {exc}") from None
+    if not host:
+        raise ImproperlyConfigured("CACHE_URL / REDIS_URL names no Redis host (redis://host[:port][/db]).")
+    if parts.path not in ("", "/") and not parts.path[1:].isdigit():
+        raise ImproperlyConfigured(f"CACHE_URL / REDIS_URL: the database must be a number (/1), not {parts.path!r}.")
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "VERSION": CACHE_VERSION,
+        # Fail fast when Redis is away instead of holding a web worker (a URL's own
+        # ?socket_timeout=… wins: redis-py reads the URL's options after these).
+        "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+    }
+
+
+CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+CACHES = {"default": _cache_from_url(CACHE_URL)}
+SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+# With a shared cache, sessions are read from it and written through to the database
+# (cached_db: a logout or expiry reaches every process at once). With a cache per process
+# they stay in the database only: a session cached in one gunicorn worker would outlive
+# a logout served by another.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if SHARED_CACHE else "django.contrib.sessions.backends.db"
 
 # --- Authentication --------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
