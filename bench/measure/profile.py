@@ -76,16 +76,17 @@ def _client(page):
 def _requests(page, plan_):
     """A callable making one request of the page (consent: the next parent's POST)."""
     if page.method == "POST":
+        from django.test import Client
+
         lines = plan_.consent_file.read_text().splitlines()
         state = {"i": 0}
+        client = Client(HTTP_HOST="127.0.0.1")  # one client: a new one loads the middleware again
 
         def post():
             cookie, path, body = lines[state["i"] % len(lines)].split("\t")
             choice = "yes" if (state["i"] // len(lines)) % 2 == 0 else "no"
             state["i"] += 1
-            from django.test import Client
-
-            client = Client(HTTP_HOST="127.0.0.1")
+            client.cookies.clear()
             for part in cookie.split("; "):
                 name, value = part.split("=", 1)
                 client.cookies[name] = value
