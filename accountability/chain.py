@@ -5,16 +5,14 @@ stands (no new event). Also the local-day helpers the pages share."""
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.core.cache import cache
-
 from accountability.models import VerificationJob
 from ikc_share import selectors as core_selectors
 from ikc_share.audit import chain_for
+from ikc_share.chain_cache import CHAIN_CACHE_SECONDS, NO_EVENTS, while_chains_stand
 
 if TYPE_CHECKING:
     from ikc_share.models import Organisation
@@ -73,20 +71,19 @@ def chain_state(*, organisation: Organisation, head_seq: int | None = None) -> C
 
 
 # Figures that take many rows to count are cached under a key that holds the organisation's
-# audit chain head: every change they depend on (a child or guardian imported or leaving, a
-# decision, a withdrawal, a notice, a version activated or ended, a rights request, a
-# retention rule or run, a member added) writes an event in this chain in the same
-# transaction, so a new event means a new key and a fresh count. The day is in the key too
-# (deadlines and retention dates move with it). A change that wrote no event could not be
-# missed for longer than the timeout. Reloading the dashboard or paging the audit browser
-# then does not count 2,500 (child, version) pairs or list 250 children again.
-CHAIN_CACHE_SECONDS = 300
+# audit chain head (ikc_share/chain_cache.py): every change they depend on (a child or
+# guardian imported or leaving, a decision, a withdrawal, a notice, a version activated or
+# ended, a rights request, a retention rule or run, a member added) writes an event in this
+# chain in the same transaction, so a new event means a new key and a fresh count. The day
+# is in the key too (deadlines and retention dates move with it). A change that wrote no
+# event could not be missed for longer than the timeout. Reloading the dashboard or paging
+# the audit browser then does not count 2,500 (child, version) pairs or list 250 children again.
 
 
 def chain_head(organisation: Organisation) -> tuple[int, str]:
     """(seq, hash) of the organisation's audit chain head; (0, "-") before its first event."""
     head = core_selectors.audit_chain_heads(chain=chain_for(organisation)).values_list("seq", "hash").first()
-    return head or (0, "-")
+    return head or (0, NO_EVENTS)
 
 
 def chain_head_hash(organisation: Organisation) -> str:
@@ -95,13 +92,6 @@ def chain_head_hash(organisation: Organisation) -> str:
 
 def while_chain_stands(organisation: Organisation, name: str, compute, *, parts=(), head: str | None = None):
     """compute(), or its result from the cache while the organisation's chain head (and the
-    parts) are the same."""
-    if head is None:
-        head = chain_head_hash(organisation)
-    key_text = "|".join([name, str(organisation.pk), head, *map(str, parts)])
-    key = f"chain-cache:v1:{hashlib.sha256(key_text.encode()).hexdigest()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CHAIN_CACHE_SECONDS)
-    return value
+    parts) are the same (`ikc_share.chain_cache.while_chains_stand` for one organisation)."""
+    heads = None if head is None else {organisation.pk: head}
+    return while_chains_stand([organisation.pk], name, compute, parts=parts, timeout=CHAIN_CACHE_SECONDS, heads=heads)

@@ -4,6 +4,7 @@ through agreements/permissions.py first; these functions then shape what the pag
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -223,8 +224,8 @@ def previous_version(*, version: AgreementVersion, user) -> AgreementVersion | N
 # --- The child page ---------------------------------------------------------------------
 
 # "May I share?" for the child page's agreements comes from the transfers app (a higher
-# layer): it registers its `version_verdicts(child=, versions=, user=, at=)` in its
-# AppConfig.ready(), as the apps register their child-page sections with the core.
+# layer): it registers its `version_verdicts(child=, versions=, user=, at=, consent_facts=)`
+# in its AppConfig.ready(), as the apps register their child-page sections with the core.
 VersionVerdictsProvider = Callable[..., list]
 _version_verdicts: list[VersionVerdictsProvider] = []
 
@@ -234,26 +235,75 @@ def register_version_verdicts(provider: VersionVerdictsProvider) -> None:
     _version_verdicts[:] = [provider]
 
 
-def child_section(*, child: Child, user) -> dict | None:
+@dataclass
+class ChildPage:
+    """What the sections of one staff child page read, loaded once for the request and
+    shared by them (`child_page`): the moment the page asks about, the active versions
+    under which the child's own organisation sends (by agreement title, with both
+    organisations, the IKC, the items and their categories, the receiving roles and
+    locations and the approvals: everything check_transfers and the consent summaries
+    read), and the consent facts of the child under each of them at that moment. Nothing
+    here is a verdict: the sections apply the rules to these facts now."""
+
+    at: datetime.datetime
+    versions: list[AgreementVersion]
+    consent_facts: dict
+
+    def categories(self, version: AgreementVersion) -> list[DataCategory]:
+        """The version's categories in catalogue order (as consent's categories_of_versions)."""
+        items = sorted(version.items.all(), key=lambda i: (i.category.order, i.pk))
+        return [i.category for i in items]
+
+
+_CHILD_PAGE = "agreements.child_page"
+
+
+def child_page(*, child: Child, shared: dict | None = None) -> ChildPage:
+    """The child page's shared reads (see ChildPage), loaded on the first call for this
+    request and taken from `shared` after that. The caller has fetched the child through
+    permissions.get_child: whoever may see a child is a member of its organisation, with at
+    least READ on it, so every active version that organisation sends is visible to them
+    (agreements/permissions.py: versions_for)."""
+    if shared is not None and _CHILD_PAGE in shared:
+        return shared[_CHILD_PAGE]
+    versions = list(
+        AgreementVersion.objects.filter(status=Status.ACTIVE, agreement__sending_organisation_id=child.organisation_id)
+        .select_related("agreement__ikc", "agreement__sending_organisation", "agreement__receiving_organisation")
+        .prefetch_related(
+            Prefetch("items", queryset=AgreementItem.objects.select_related("category")),
+            "receiving_roles",
+            "receiving_locations",
+            "approvals",
+        )
+        .order_by("agreement__title")
+    )
+    at = timezone.now()
+    page = ChildPage(
+        at=at,
+        versions=versions,
+        consent_facts=rules.consent.consent_facts_for_pairs(pairs=[(child, v) for v in versions], at=at),
+    )
+    if shared is not None:
+        shared[_CHILD_PAGE] = page
+    return page
+
+
+def child_section(*, child: Child, user, shared: dict | None = None) -> dict | None:
     """Active agreements under which this child's own organisation shares, for people who
     may see the child, each with its verdict per category ("May I share?": check_transfer
     for this person, now; the registered provider, transfers/selectors.py)."""
-    versions = list(
-        permissions.versions_for(user)
-        .filter(status=Status.ACTIVE, agreement__sending_organisation=child.organisation_id)
-        .select_related("agreement__receiving_organisation")
-        .order_by("agreement__title")
-    )
+    page = child_page(child=child, shared=shared)
+    versions = page.versions
     if not versions:
         return None
-    today = timezone.localdate()
+    today = timezone.localdate(page.at)
     applying = [v for v in versions if rules.purpose_concerns(v.purpose, child.location.kind)]
     verdicts = {}
     for provider in _version_verdicts:
         verdicts = dict(
             zip(
                 [v.pk for v in applying],
-                provider(child=child, versions=applying, user=user, at=timezone.now()),
+                provider(child=child, versions=applying, user=user, at=page.at, consent_facts=page.consent_facts),
                 strict=True,
             )
         )

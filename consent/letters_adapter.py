@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from agreements.letters import content, links, selectors, storage
 
@@ -28,6 +29,24 @@ def letter_language(language: str | None) -> str:
 def generic_letter(*, version: AgreementVersion, language: str, actor=None) -> Letter:
     """The stored generic letter of an active version (rendered and stored once)."""
     return storage.letter_generic_ensure(version=version, language=letter_language(language), actor=actor)
+
+
+def letters_for_decision(
+    *, version: AgreementVersion, shown_pk: int | None, language: str
+) -> tuple[Letter | None, Letter | None]:
+    """(the letter the decision form says was shown, the stored generic letter in `language`)
+    in one query. The shown one is any letter of this version for no one in particular (a
+    draft too: the service refuses it), None when it is not one; the generic one is None when
+    it was not stored yet (`generic_letter` renders it)."""
+    wanted = Q(language=letter_language(language), is_draft=False)
+    if shown_pk is not None:
+        wanted |= Q(pk=shown_pk)
+    letters = list(version.letters.filter(wanted, guardian__isnull=True))
+    shown = next((letter for letter in letters if letter.pk == shown_pk), None)
+    generic = next(
+        (letter for letter in letters if letter.language == letter_language(language) and not letter.is_draft), None
+    )
+    return shown, generic
 
 
 def stored_letter(*, version: AgreementVersion, language: str) -> Letter | None:

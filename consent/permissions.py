@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from agreements import selectors as agreement_selectors
@@ -81,6 +82,12 @@ def parent_children(user) -> list[ParentAccess]:
             continue
         seen[s.child_id] = ParentAccess(child=s.child, guardian=s.guardian, has_authority=s.has_parental_authority)
     return list(seen.values())
+
+
+def parent_organisation_ids(user) -> QuerySet:
+    """The organisations where this login has a guardian record (a query of their ids, to be
+    used as a subquery): the organisations whose children the parent sees in the portal."""
+    return core_selectors.guardians_of_user(user_id=user.pk).values("organisation_id")
 
 
 def require_authority(access: ParentAccess) -> None:

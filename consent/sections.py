@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
-
-from agreements.rules.consent import consent_state_summaries_for_pairs
-from consent import letters_adapter, selectors
+from agreements import selectors as agreement_selectors
+from agreements.rules.consent import summary_from_facts
+from consent import letters_adapter
 from consent.models import ParentNotice
 
 if TYPE_CHECKING:
@@ -16,16 +15,23 @@ if TYPE_CHECKING:
     from ikc_share.models import Child
 
 
-def child_section(*, child: Child, user) -> dict[str, Any] | None:
-    versions = list(selectors.active_versions_sent_by(child.organisation_id))
-    if not versions:
+def child_section(*, child: Child, user, shared: dict | None = None) -> dict[str, Any] | None:
+    """The consent state of the child under each active agreement its organisation sends,
+    from the facts the child page reads once for all its sections (agreements/selectors.py:
+    child_page), at the page's moment."""
+    page = agreement_selectors.child_page(child=child, shared=shared)
+    if not page.versions:
         return None
-    summaries = consent_state_summaries_for_pairs(pairs=[(child, v) for v in versions], at=timezone.now())
-    return {
-        "template": "consent/_child_section.html",
-        "child": child,
-        "rows": [{"version": v, "summary": summaries[child.pk, v.pk]} for v in versions],
-    }
+    rows = [
+        {
+            "version": v,
+            "summary": summary_from_facts(
+                facts=page.consent_facts[child.pk, v.pk], version=v, categories=page.categories(v), at=page.at
+            ),
+        }
+        for v in page.versions
+    ]
+    return {"template": "consent/_child_section.html", "child": child, "rows": rows}
 
 
 def letter_batch_section(*, batch: LetterBatch, user) -> dict[str, Any] | None:

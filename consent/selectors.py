@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, FilteredRelation, Prefetch, Q, QuerySet
 
 from agreements.models import AgreementItem, AgreementVersion, DataCategory
+from consent.facts import ConsentFacts, DecisionFact, GuardianFact, NoticeFact, RestrictionFact
 from consent.models import (
     ConsentDecision,
     ConsentRound,
@@ -30,76 +30,6 @@ from ikc_share.models import Child
 
 if TYPE_CHECKING:
     from ikc_share.models import Guardian, Guardianship
-
-
-@dataclass(slots=True)
-class GuardianFact:
-    """A guardian of the child at the sending organisation, as the rules see them: the id,
-    the first name (the rules' sentences name parents by first name) and the authority."""
-
-    pk: int
-    name: str
-    has_authority: bool
-
-
-@dataclass(slots=True)
-class DecisionFact:
-    """The columns of a ConsentDecision the rules read (no model instance: the coverage
-    page reads thousands of them)."""
-
-    pk: int
-    guardian_id: int
-    version_id: int
-    category_id: int | None
-    state: str
-    explicit: bool
-    decided_at: datetime.datetime
-
-
-@dataclass(slots=True)
-class NoticeFact:
-    """The columns of a ParentNotice the rules read."""
-
-    pk: int
-    guardian_id: int
-    at: datetime.datetime
-
-
-@dataclass(slots=True)
-class RestrictionFact:
-    """A restriction of processing (art. 18) in force at the moment asked: the data
-    category it covers and since when."""
-
-    pk: int
-    category_id: int
-    since: datetime.datetime
-
-
-@dataclass
-class ConsentFacts:
-    """Everything the rules need about one child and one agreement version at one moment."""
-
-    child_id: int
-    guardians: list[GuardianFact] = field(default_factory=list)
-    decisions: list[DecisionFact] = field(default_factory=list)  # covering versions, decided <= at
-    older_decisions: int = 0  # decisions on versions that no longer cover (before a material change)
-    notices: list[NoticeFact] = field(default_factory=list)  # this version, at <= at
-    objections: list[Objection] = field(default_factory=list)  # this agreement up to this version, filed <= at
-    restrictions: list[RestrictionFact] = field(default_factory=list)  # the child's, in force at `at` (any category)
-    # For the sentences that explain: the numbers of the covering versions (id → number),
-    # the version whose material change made earlier consent lapse (number, change summary),
-    # guardians whose consent lapsed with it (guardian id, version number consented), the
-    # change summaries of the covering versions (number → text), and consent given for
-    # OTHER agreements (guardian id, agreement title; filled by `other_agreement_consents`).
-    version_numbers: dict[int, int] = field(default_factory=dict)
-    material_break: tuple[int, str] | None = None
-    lapsed: list[tuple[int, int]] = field(default_factory=list)
-    change_summaries: dict[int, str] = field(default_factory=dict)
-    other_consents: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def with_authority(self) -> list[GuardianFact]:
-        return [g for g in self.guardians if g.has_authority]
 
 
 def covering_versions(version: AgreementVersion) -> list[AgreementVersion]:
@@ -116,12 +46,19 @@ def covering_versions(version: AgreementVersion) -> list[AgreementVersion]:
 
 def _covering(version: AgreementVersion, earlier: list[AgreementVersion]) -> list[AgreementVersion]:
     """`earlier`: the agreement's versions numbered up to `version`, newest first."""
+    keep = set(_covering_ids(version.pk, [(v.pk, v.activated_at is not None, v.is_material_change) for v in earlier]))
+    return [v for v in earlier if v.pk in keep]
+
+
+def _covering_ids(version_pk: int, earlier: list[tuple[int, bool, bool]]) -> list[int]:
+    """The rule (see `covering_versions`) on (id, ever active, material change) of the
+    agreement's versions numbered up to the version, newest first."""
     covering = []
-    for v in earlier:
-        if v.pk != version.pk and v.activated_at is None:
+    for pk, was_active, material in earlier:
+        if pk != version_pk and not was_active:
             continue
-        covering.append(v)
-        if v.is_material_change:
+        covering.append(pk)
+        if material:
             break
     return covering
 
@@ -258,15 +195,32 @@ def consent_facts_for_pairs(
 
 def given_categories(*, child: Child, guardian: Guardian, version: AgreementVersion) -> set[int | None]:
     """Category ids (None = the whole agreement) whose latest decision by this guardian,
-    on a version that still covers `version`, is 'given'."""
-    covering = [v.pk for v in covering_versions(version)]
-    latest: dict[int | None, str] = {}
-    history = (
-        ConsentDecision.objects.filter(child=child, guardian=guardian, version_id__in=covering)
-        .order_by("decided_at", "pk")
-        .values_list("category_id", "state")  # not the stored submissions: a long history stays cheap
+    on a version that still covers `version`, is 'given'. One query: the agreement's
+    versions up to `version`, each joined with this guardian's decisions on it in the
+    order they were made (a version without one: a row with no decision), so the covering
+    versions and the history come in one round trip. Only ids, codes and flags: no time
+    column is read, so a long history stays cheap."""
+    mine = FilteredRelation(
+        "consent_decisions", condition=Q(consent_decisions__child=child, consent_decisions__guardian=guardian)
     )
-    for category_id, state in history:
+    rows = (
+        AgreementVersion.objects.filter(agreement_id=version.agreement_id, number__lte=version.number)
+        .annotate(mine=mine, was_active=ExpressionWrapper(Q(activated_at__isnull=False), output_field=BooleanField()))
+        .order_by("mine__decided_at", "mine__pk")
+        .values_list("pk", "number", "was_active", "is_material_change", "mine__category_id", "mine__state")
+    )
+    versions: dict[int, tuple[int, bool, bool]] = {}
+    history: list[tuple[int, int | None, str]] = []
+    for pk, number, was_active, material, category_id, state in rows:
+        versions[pk] = (number, was_active, material)
+        if state is not None:
+            history.append((pk, category_id, state))
+    newest_first = sorted(versions.items(), key=lambda item: -item[1][0])
+    covering = set(_covering_ids(version.pk, [(pk, active, material) for pk, (_n, active, material) in newest_first]))
+    latest: dict[int | None, str] = {}
+    for version_id, category_id, state in history:
+        if version_id not in covering:
+            continue
         if category_id is None:
             latest = {k: state for k in latest}
         latest[category_id] = state

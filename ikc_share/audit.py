@@ -37,11 +37,12 @@ from django.utils import timezone
 from ikc_share.models import AuditChainHead, AuditEvent, Organisation
 
 SYSTEM_CHAIN = "system"
+ORGANISATION_CHAIN_PREFIX = "org-"  # an organisation's chain: "org-<id>"
 FORMAT_VERSION = "v1"
 
 
 def chain_for(organisation: Organisation | None) -> str:
-    return f"org-{organisation.pk}" if organisation is not None else SYSTEM_CHAIN
+    return f"{ORGANISATION_CHAIN_PREFIX}{organisation.pk}" if organisation is not None else SYSTEM_CHAIN
 
 
 def _format_at(at: datetime.datetime) -> str:
@@ -71,9 +72,7 @@ def canonical_text(
     payload: str,
     prev_hash: str,
 ) -> str:
-    for name, value in (("chain", chain), ("action", action), ("target_type", target_type), ("target_id", target_id)):
-        if "|" in value:
-            raise ValueError(f"audit {name} may not contain '|'")
+    _check_separators(chain=chain, action=action, target_type=target_type, target_id=target_id)
     return "|".join(
         [
             FORMAT_VERSION,
@@ -88,6 +87,12 @@ def canonical_text(
             prev_hash,
         ]
     )
+
+
+def _check_separators(**fields: str) -> None:
+    for name, value in fields.items():
+        if "|" in value:
+            raise ValueError(f"audit {name} may not contain '|'")
 
 
 def sha256_hex(text: str) -> str:
@@ -167,13 +172,19 @@ def audit_record(
     at: datetime.datetime | None = None,
 ) -> AuditEvent:
     """Append one event to the organisation's chain. Call it as the LAST step of the
-    service's transaction: it locks the chain head, so concurrent writers queue here."""
+    service's transaction: it locks the chain head, so concurrent writers queue here.
+
+    Everything that can be checked or prepared without the head is done before the lock.
+    Inside a service's transaction no savepoint is made (`savepoint=False`): a savepoint and
+    its release were two more round trips, one of them while holding the lock, and a failure
+    here fails the whole service anyway. Called outside a transaction, it makes its own."""
     actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", True) else None
     target_type = target._meta.label_lower if target is not None else ""
     target_id = str(target.pk) if target is not None else ""
     chain = chain_for(organisation)
     body = canonical_payload(payload)
-    with transaction.atomic():
+    _check_separators(chain=chain, action=action, target_type=target_type, target_id=target_id)
+    with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
         if head is None:
             AuditChainHead.objects.bulk_create([AuditChainHead(chain=chain)], ignore_conflicts=True)

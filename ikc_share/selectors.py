@@ -24,7 +24,10 @@ from ikc_share.models import (
 )
 
 # Other apps add sections to the staff child page (e.g. agreements' verdicts) by
-# registering a provider in their AppConfig.ready(); the core never imports them.
+# registering a provider in their AppConfig.ready(); the core never imports them. A provider
+# is called as provider(child=, user=, shared=): `shared` is one dict per page request, in
+# which the providers keep what several sections read (the agreements app loads the active
+# versions and the consent facts once for its own section and the consent section).
 ChildSectionProvider = Callable[..., "dict[str, Any] | None"]
 _child_section_providers: list[ChildSectionProvider] = []
 
@@ -36,8 +39,9 @@ def register_child_section(provider: ChildSectionProvider) -> None:
 
 def child_page_sections(*, child: Child, user) -> list[dict[str, Any]]:
     sections = []
+    shared: dict[str, Any] = {}
     for provider in _child_section_providers:
-        section = provider(child=child, user=user)
+        section = provider(child=child, user=user, shared=shared)
         if section:
             sections.append(section)
     return sections

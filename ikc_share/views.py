@@ -91,7 +91,7 @@ def organisation_children(request: HttpRequest, org_pk: int) -> HttpResponse:
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = permissions.get_child(request.user, pk)
     services.child_record_viewed(child=child, actor=request.user)
-    guardianships = child.guardianships.select_related("guardian").order_by("-has_parental_authority", "pk")
+    guardianships = list(child.guardianships.select_related("guardian").order_by("-has_parental_authority", "pk"))
     return render(
         request,
         "ikc_share/child_detail.html",

@@ -120,6 +120,9 @@ class Transfer(models.Model):
         indexes = [
             models.Index(fields=["child", "state"], name="transfer_child_state_idx"),
             models.Index(fields=["sending_organisation", "-created_at"], name="transfer_sender_idx"),
+            # The receiver's inbox finds a reader's copies by the version's receiving roles
+            # (transfers/permissions.py: received_for) without reading transfer rows.
+            models.Index(fields=["version"], include=["id"], name="transfer_version_cover_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -214,6 +217,8 @@ class ReceivedTransfer(models.Model):
         indexes = [
             models.Index(fields=["organisation", "location", "-received_at"], name="received_org_loc_idx"),
             models.Index(fields=["retention_until"], name="received_retention_idx"),
+            # The inbox's page of ids (transfers/selectors.py: inbox) from the index alone.
+            models.Index(fields=["organisation"], include=["id", "transfer"], name="received_org_cover_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,6 +5,7 @@ allowed. transfers.py combines them with the per-category rules."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from ikc_share import selectors as core_selectors
 from ikc_share.choices import MembershipRole
 
 if TYPE_CHECKING:
-    from ikc_share.models import Child, Membership
+    from ikc_share.models import Child
 
 
 def version_active_reasons(version: AgreementVersion, at: datetime.datetime) -> list[tuple[str, str]]:
@@ -70,11 +71,38 @@ def version_active_reasons(version: AgreementVersion, at: datetime.datetime) -> 
     return out
 
 
+@dataclass(frozen=True)
+class RequesterMembership:
+    """What the requester rule reads of one of the requester's active memberships: the role
+    and the locations where they work (empty: every location of the organisation)."""
+
+    role: str
+    location_ids: frozenset[int]
+
+
+def requester_memberships(requester) -> dict[int, RequesterMembership]:
+    """The requester's active memberships by organisation id, with their locations, in one
+    query (a row per membership and location)."""
+    roles: dict[int, str] = {}
+    locations: dict[int, set[int]] = {}
+    rows = (
+        core_selectors.memberships()
+        .filter(user=requester, is_active=True)
+        .values_list("organisation_id", "role", "locations")
+    )
+    for organisation_id, role, location_id in rows:
+        roles[organisation_id] = role
+        found = locations.setdefault(organisation_id, set())
+        if location_id is not None:
+            found.add(location_id)
+    return {org_id: RequesterMembership(role, frozenset(locations[org_id])) for org_id, role in roles.items()}
+
+
 def requester_reasons(
-    *, requester, child: Child, version: AgreementVersion, memberships: dict[int, Membership] | None = None
+    *, requester, child: Child, version: AgreementVersion, memberships: dict[int, RequesterMembership] | None = None
 ) -> list[tuple[str, str]]:
-    """`memberships`: the requester's active memberships by organisation id, when
-    `check_transfers` loaded them once for many versions."""
+    """`memberships`: the requester's `requester_memberships`, when `check_transfers`
+    loaded them once for many versions."""
     agreement = version.agreement
     sender = agreement.sending_organisation
     if requester is None or not getattr(requester, "is_authenticated", False) or not requester.is_active:
@@ -84,18 +112,11 @@ def requester_reasons(
                 _("Alleen een ingelogde medewerker van %(sender)s kan gegevens overdragen.") % {"sender": sender.name},
             )
         ]
-    if memberships is not None:
-        membership = memberships.get(sender.pk)
-    else:
-        membership = core_selectors.active_memberships(user=requester, organisation_id=sender.pk).first()
+    if memberships is None:
+        memberships = requester_memberships(requester)
+    membership = memberships.get(sender.pk)
     if membership is None:
-        if (
-            agreement.receiving_organisation_id in memberships
-            if memberships is not None
-            else core_selectors.active_memberships(
-                user=requester, organisation_id=agreement.receiving_organisation_id
-            ).exists()
-        ):
+        if agreement.receiving_organisation_id in memberships:
             return [
                 (
                     "receiver_cannot_pull",
@@ -119,8 +140,7 @@ def requester_reasons(
         ]
     if membership.role not in (MembershipRole.STAFF, MembershipRole.DIRECTOR):
         return [("requester_not_sender", _("U kunt onder deze afspraak geen gegevens overdragen."))]
-    locations = list(membership.locations.all())
-    if locations and child.location_id not in {loc.pk for loc in locations}:
+    if membership.location_ids and child.location_id not in membership.location_ids:
         return [
             (
                 "requester_wrong_location",

@@ -23,10 +23,10 @@ from agreements.rules import transfer_checks as checks
 from agreements.rules.objections import objection_upheld_at
 from agreements.rules.specs import errors, spec_from_version, version_items
 from agreements.rules.validation import validate_version
-from ikc_share import selectors as core_selectors
 
 if TYPE_CHECKING:
-    from ikc_share.models import Child, FunctionTitle, Membership, Organisation
+    from consent.selectors import ConsentFacts
+    from ikc_share.models import Child, FunctionTitle, Organisation
 
 
 @dataclass
@@ -126,11 +126,22 @@ class TransferQuestion:
 
 
 def check_transfers(
-    *, child: Child, questions: list[TransferQuestion], at: datetime.datetime, requester
+    *,
+    child: Child,
+    questions: list[TransferQuestion],
+    at: datetime.datetime,
+    requester,
+    consent_facts: dict[tuple[int, int], ConsentFacts] | None = None,
 ) -> list[Verdict]:
     """check_transfer for several versions at once (the staff child page asks it for every
     active agreement): the same function per question, with what it reads loaded once for
-    all of them, so the number of queries does not grow with the number of agreements."""
+    all of them, so the number of queries does not grow with the number of agreements.
+
+    Loading only, never deciding: relations the caller already loaded (select_related /
+    prefetch_related on the versions) are not read again, and `consent_facts` may hold the
+    facts of (child id, version id) pairs that the caller read AT THIS SAME `at` (the staff
+    child page reads them once for its consent section and for this check); pairs missing
+    from it are read here. Every rule is still applied now, to what is on file now."""
     if not questions:
         return []
     versions = list({q.version.pk: q.version for q in questions}.values())
@@ -146,10 +157,17 @@ def check_transfers(
     )
     memberships = None
     if requester is not None and getattr(requester, "is_authenticated", False) and requester.is_active:
-        memberships = {m.organisation_id: m for m in core_selectors.active_memberships(user=requester)}
-    facts = consent_rules.consent_facts_for_pairs(
-        pairs=[(child, v) for v in versions if child.organisation_id == v.agreement.sending_organisation_id], at=at
-    )
+        memberships = checks.requester_memberships(requester)
+    facts = dict(consent_facts or {})
+    missing = [
+        (child, v)
+        for v in versions
+        if child.organisation_id == v.agreement.sending_organisation_id and (child.pk, v.pk) not in facts
+    ]
+    if missing:
+        facts.update(consent_rules.consent_facts_for_pairs(pairs=missing, at=at))
+    # The version rules depend on the version alone: run once per version, not per question.
+    invalid = {v.pk: errors(validate_version(spec_from_version(v))) for v in versions}
     return [
         _check_transfer(
             child=child,
@@ -161,6 +179,7 @@ def check_transfers(
             question=q,
             memberships=memberships,
             consent_facts=facts.get((child.pk, q.version.pk)),
+            version_errors=invalid[q.version.pk],
         )
         for q in questions
     ]
@@ -175,8 +194,9 @@ def _check_transfer(
     requester,
     method: str,
     question: TransferQuestion,
-    memberships: dict[int, Membership] | None = None,
+    memberships: dict[int, checks.RequesterMembership] | None = None,
     consent_facts=None,
+    version_errors: list | None = None,
 ) -> Verdict:
     if at.tzinfo is None:
         raise ValueError("check_transfer needs an aware datetime")
@@ -199,7 +219,9 @@ def _check_transfer(
     )
     general += route
     general += checks.version_active_reasons(version, at)
-    for message in errors(validate_version(spec_from_version(version))):
+    if version_errors is None:
+        version_errors = errors(validate_version(spec_from_version(version)))
+    for message in version_errors:
         general.append(
             ("agreement_invalid", _("De afspraak voldoet niet (meer) aan de regels: %(text)s") % {"text": message.text})
         )

@@ -75,13 +75,23 @@ def consent_decide(
     letter: Letter | None,
     decided_at: datetime.datetime | None = None,
     scan: UploadedFile | None = None,
+    version_categories: list[DataCategory] | None = None,
 ) -> list[ConsentDecision]:
     """Record a guardian's answers (portal, or a paper form recorded by staff). A "no" to
-    something the guardian had given is recorded as a withdrawal."""
+    something the guardian had given is recorded as a withdrawal. `version_categories`:
+    the version's categories as `selectors.version_categories(version)` gave them to the
+    caller in this request (the form was built from them), so they are not read twice;
+    read here when not given. The version's items never change once it is active.
+
+    Round trips: the child's lock, the guardian's authority, the guardian's decisions on
+    the covering versions (one query), the decisions (one INSERT), then the audit event as
+    the last step (the chain head's lock, the event, the head)."""
     _check_decision(child=child, guardian=guardian, version=version)
     if not answers:
         raise ValidationError(_("Kies ja of nee."))
-    items = {i.category_id: i.category for i in version.items.select_related("category")}
+    if version_categories is None:
+        version_categories = selectors.version_categories(version)
+    items = {c.pk: c for c in version_categories}
     for a in answers:
         if a.category is None:
             continue

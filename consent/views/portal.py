@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,13 +21,15 @@ from consent import permissions as perms
 from consent.forms import NO, YES, DecisionForm, ObjectionForm
 from consent.models import ConsentDecision
 from consent.views.common import language, portal_login_required, record_download
+from ikc_share.chain_cache import while_chains_stand
 from ikc_share.http import errors_to_messages, private
 
 
-def _parent_rows(accesses: list[perms.ParentAccess], at) -> dict[int, list[dict]]:
+def _parent_rows(accesses: list[perms.ParentAccess], at, *, with_objections: bool = True) -> dict[int, list[dict]]:
     """Per child: a row per active agreement of the child's organisation, with the consent
-    state and objections where the parent has authority. A fixed number of queries for any
-    number of children and agreements (one batch each for versions, consent and objections)."""
+    state and (`with_objections`) the objections where the parent has authority. A fixed
+    number of queries for any number of children and agreements (one batch each for
+    versions, consent and objections)."""
     versions = list(selectors.active_versions_sent_by_any({a.child.organisation_id for a in accesses}))
     pairs = [
         (a.child, v)
@@ -35,7 +39,7 @@ def _parent_rows(accesses: list[perms.ParentAccess], at) -> dict[int, list[dict]
         if v.agreement.sending_organisation_id == a.child.organisation_id
     ]
     summaries = consent_state_summaries_for_pairs(pairs=pairs, at=at)
-    objections = selectors.objections_for_pairs(pairs=pairs)
+    objections = selectors.objections_for_pairs(pairs=pairs) if with_objections else {}
     out: dict[int, list[dict]] = {}
     for access in accesses:
         rows = []
@@ -54,20 +58,47 @@ def _parent_rows(accesses: list[perms.ParentAccess], at) -> dict[int, list[dict]
                     summary=summary,
                     mine=mine,
                     may_withdraw=bool(mine and mine.state in ("given", "partial")),
-                    objections=objections[access.child.pk, version.pk],
+                    objections=objections.get((access.child.pk, version.pk), []),
                 )
             rows.append(row)
         out[access.child.pk] = rows
     return out
 
 
+# The start page's rows (the parent's children, the agreements in force, their consent state)
+# are rendered once and cached (Django's cache: per process, or Redis with CACHE_URL) under
+# the audit chain heads of every organisation where the parent has a guardian record, the
+# user, the language and the minute. Every change the rows show (a decision or withdrawal by
+# either parent, a notice, an objection or its decision, a restriction, a version activated
+# or ended, a child or guardian imported or changed, a login linked) writes an event in that
+# organisation's chain in the same transaction, so the next request after it renders afresh;
+# what time alone changes (consent expiring, an objection's waiting period ending) is at
+# most a minute old.
+PORTAL_ROWS_SECONDS = 60
+
+
+def _home_rows(user) -> SafeString:
+    def render_rows() -> str:
+        children = perms.parent_children(user)
+        rows = _parent_rows(children, timezone.now(), with_objections=False)
+        entries = [{"access": a, "rows": rows[a.child.pk]} for a in children]
+        return str(render_to_string("consent/_portal_home_rows.html", {"entries": entries}))  # a plain str pickles
+
+    minute = int(timezone.now().timestamp() // PORTAL_ROWS_SECONDS)
+    html = while_chains_stand(
+        perms.parent_organisation_ids(user),
+        "consent.portal-home",
+        render_rows,
+        parts=(user.pk, translation.get_language(), minute),
+        timeout=PORTAL_ROWS_SECONDS,
+    )
+    return mark_safe(html)  # noqa: S308  (our own template's escaped output)
+
+
 @require_GET
 @portal_login_required
 def portal_home(request: HttpRequest) -> HttpResponse:
-    children = perms.parent_children(request.user)
-    rows = _parent_rows(children, timezone.now())
-    entries = [{"access": a, "rows": rows[a.child.pk]} for a in children]
-    return private(render(request, "consent/portal_home.html", {"entries": entries}))
+    return private(render(request, "consent/portal_home.html", {"rows": _home_rows(request.user)}))
 
 
 @require_GET
@@ -82,17 +113,23 @@ def portal_child(request: HttpRequest, child_pk: int) -> HttpResponse:
     return private(render(request, "consent/portal_child.html", context))
 
 
-def _decide(request: HttpRequest, access: perms.ParentAccess, version, form: DecisionForm, letter) -> bool:
+def _decide(request: HttpRequest, access: perms.ParentAccess, version, form: DecisionForm) -> bool:
     """Record the parent's answers; False (with a message) when nothing was recorded."""
     choice = request.POST.get("choice", "")
     if not (form.is_valid() and choice in (YES, NO, "save")):
         messages.error(request, _("Kies ja of nee."))
         return False
     answers = form.answers(choice)
-    shown = version.letters.filter(pk=form.cleaned_data["letter"], guardian__isnull=True).first()
     if not answers:
         messages.error(request, _("Kies bij minstens één onderdeel ja of nee."))
         return False
+    # The letter the form says was shown and the generic letter in one query (the generic one
+    # is rendered only when it was never stored).
+    shown, letter = letters_adapter.letters_for_decision(
+        version=version, shown_pk=form.cleaned_data["letter"], language=language(request)
+    )
+    if shown is None and letter is None:
+        letter = letters_adapter.generic_letter(version=version, language=language(request))
     try:
         services.consent_decide(
             child=access.child,
@@ -103,6 +140,7 @@ def _decide(request: HttpRequest, access: perms.ParentAccess, version, form: Dec
             actor=request.user,
             language=shown.language if shown else language(request),
             letter=shown or letter,
+            version_categories=form.categories,
         )
     except ValidationError as exc:
         errors_to_messages(request, exc)
@@ -124,13 +162,16 @@ def portal_decide(request: HttpRequest, child_pk: int, version_pk: int) -> HttpR
     version = perms.get_parent_version(access, version_pk)
     if request.method == "POST":
         perms.require_authority(access)
-    categories = selectors.version_categories(version)
-    letter = letters_adapter.generic_letter(version=version, language=language(request))
-    form = DecisionForm(request.POST or None, version=version, categories=categories, initial={"letter": letter.pk})
-    if request.method == "POST":
         perms.require_consent_basis(version)
-        if _decide(request, access, version, form, letter):
+    categories = selectors.version_categories(version)
+    form = None
+    if request.method == "POST":
+        form = DecisionForm(request.POST or None, version=version, categories=categories)
+        if _decide(request, access, version, form):
             return redirect("consent:portal-child", child_pk=access.child.pk)
+    letter = letters_adapter.generic_letter(version=version, language=language(request))
+    if form is None or not form.is_bound:
+        form = DecisionForm(version=version, categories=categories, initial={"letter": letter.pk})
     summary = (
         consent_state_summary(child=access.child, version=version, at=timezone.now()) if access.has_authority else None
     )

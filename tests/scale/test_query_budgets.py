@@ -269,9 +269,24 @@ def budget(client, path: str, growth: Growth, *, expect: int = 200, method: str 
 # --- The pages -----------------------------------------------------------------------------------------
 
 
+# Absolute budgets of the parent's pages (issue 16), so that a regression fails even when it
+# does not grow with the data. Counted inside the test's transaction: a service's own
+# transaction shows as SAVEPOINT … RELEASE here (BEGIN … COMMIT in production).
+PORTAL_COLD = 12  # session, user, chain heads; the children, versions, six consent facts, categories
+PORTAL_WARM = 3  # session, user, chain heads: the rows come from the cache
+CONSENT_POST = 15  # see test_consent_submission
+
+
 def test_parent_portal(world, login):
     growth = Growth(world)
-    budget(login(world.user("parent_a")), reverse("consent:portal-home"), growth)
+    client = login(world.user("parent_a"))
+    path = reverse("consent:portal-home")
+    cold = budget(client, path, growth)  # `count` empties the cache: the rows are computed
+    assert cold <= PORTAL_COLD, f"portal (cold cache): {cold} queries, budget {PORTAL_COLD}"
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    warm = len(ctx.captured_queries)
+    assert warm <= PORTAL_WARM, f"portal (warm cache): {warm} queries, budget {PORTAL_WARM}"
 
 
 def test_parent_portal_child_page(world, login):
@@ -288,13 +303,27 @@ def test_consent_submission(world, login):
         "consent:portal-decide", kwargs={"child_pk": world.child_daycare.pk, "version_pk": growth.version.pk}
     )
     data = {"letter": growth.letter.pk, "choice": "yes"}
-    budget(client, path, growth, expect=302, method="post", data=data)
+    queries = budget(client, path, growth, expect=302, method="post", data=data)
+    # session, user, the guardianship, the version, its categories, the letters (shown and
+    # generic in one); then the service: SAVEPOINT, the child's lock, the authority, the
+    # covering versions with the guardian's history (one), the decisions (one INSERT), the
+    # chain head's lock, the event, the head, RELEASE.
+    assert queries <= CONSENT_POST, f"consent POST: {queries} queries, budget {CONSENT_POST}"
+
+
+# session, user, the child; the "child.viewed" event: SAVEPOINT, the chain head's lock, the
+# event, the head, RELEASE; the active versions, their items, receiving roles, receiving
+# locations and approvals (read once for both sections); the six consent facts and the
+# consent given for other agreements (read once for both sections); the requester's
+# memberships with their locations (one); the navigation's memberships; the guardians.
+STAFF_CHILD_PAGE = 23
 
 
 def test_staff_child_page(world, login):
     growth = Growth(world)
     path = reverse("ikc_share:child-detail", kwargs={"pk": world.child_daycare.pk})
-    budget(login(world.user("staff_childcare")), path, growth)
+    queries = budget(login(world.user("staff_childcare")), path, growth)
+    assert queries <= STAFF_CHILD_PAGE, f"staff child page: {queries} queries, budget {STAFF_CHILD_PAGE}"
 
 
 def test_check_transfers_for_every_agreement_of_a_child(world):
@@ -329,10 +358,16 @@ def test_check_transfers_for_every_agreement_of_a_child(world):
     assert queries() == small
 
 
+# session, user, the reader's grants on the organisation, the organisation, the receiving
+# memberships with their locations (two), the page's ids, its rows, the navigation.
+TRANSFER_INBOX = 9
+
+
 def test_transfer_inbox(world, login):
     growth = Growth(world)
     path = url_or_skip("transfers:inbox", org_pk=world.school.pk)
-    budget(login(world.user("staff_school")), path, growth)
+    queries = budget(login(world.user("staff_school")), path, growth)
+    assert queries <= TRANSFER_INBOX, f"transfer inbox: {queries} queries, budget {TRANSFER_INBOX}"
 
 
 def test_privacy_dashboard(world, login):

@@ -7,6 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -27,11 +30,27 @@ def inbox(request: HttpRequest, org_pk: int) -> HttpResponse:
         organisation=organisation,
         before=http.parse_id(before),
     )
+    _label_rows(page.received)
     return render(
         request,
         "transfers/inbox.html",
         {"organisation": organisation, "received": page.received, "older": page.older, "first": not before},
     )
+
+
+def _label_rows(rows) -> None:
+    """Give each copy in the list its link (`url`) and its arrival as the list shows it
+    (`received_label`: '7 december 2026 15:35', the date filter's "j F Y H:i" in the current
+    time zone and language). Made per row in the template, 50 reverse() calls and 50 runs
+    of the date formatter were half of the page's rendering; here the link is reversed once
+    and the label put together from the same month names (django.utils.dates.MONTHS)."""
+    if not rows:
+        return
+    head, tail = reverse("transfers:received-detail", kwargs={"pk": 1}).rsplit("/1/", 1)
+    for r in rows:
+        r.url = f"{head}/{r.pk}/{tail}"
+        local = timezone.localtime(r.received_at)
+        r.received_label = f"{local.day} {MONTHS[local.month]} {local.year:04d} {local:%H:%M}"
 
 
 @require_GET
