@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.measure.inprocess import explains, letters, queries_per_page, verify_audit  # noqa: E402
+from bench.measure.issue16 import issue16_targets  # noqa: E402
 from bench.measure.machine import machine  # noqa: E402
 from bench.measure.report import ms, write_results  # noqa: E402
 from bench.measure.sessions import Page, plan  # noqa: E402
@@ -236,6 +237,7 @@ def main() -> None:
         )
     else:
         r["targets"].append(("Letters", "not measured", None))
+    r["targets16"] = issue16_targets(pages, r["queries"])
     (OUT / "results.json").write_text(json.dumps(r, indent=2, default=str))
     write_results(r)
     print(f"Wrote {RESULTS.relative_to(ROOT)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bench.measure.issue16 import before_after_lines
 from bench.measure.targets import (
     RESULTS,
 )
@@ -20,6 +21,7 @@ def verdict(ok: bool | None) -> str:
 def write_results(r: dict) -> None:
     m = r["machine"]
     base = r["pages"]["healthz"]
+    session = r["pages"].get("healthz_session") or base
     lines = [
         "# Scale benchmark results",
         "",
@@ -44,9 +46,9 @@ def write_results(r: dict) -> None:
         "Queries: one request with an empty cache (the dashboard's and the audit browser's counted figures",
         "are cached while the organisation's audit chain stands; see README.md).",
         "",
-        "| page | req/s | mean ms | p50 ms | p95 ms | p99 ms | mean ÷ healthz | p95 ÷ healthz | queries | errors "
-        "| load |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | req/s | mean ms | p50 ms | p95 ms | p99 ms | mean ÷ healthz | p95 ÷ healthz "
+        "| mean ÷ healthz with a session | queries | errors | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, s in r["pages"].items():
         label = r["labels"][key]
@@ -55,7 +57,8 @@ def write_results(r: dict) -> None:
         lines.append(
             f"| {label} | {s['rps']:.0f} | {ms(s['mean_us'])} | {ms(s['p50_us'])} | {ms(s['p95_us'])} | "
             f"{ms(s['p99_us'])} | {s['mean_us'] / base['mean_us']:.1f}× | {s['p95_us'] / base['p95_us']:.1f}× | "
-            f"{queries} | {s['status_errors'] + s['socket_errors']} | {s.get('load', 0):.1f} |"
+            f"{s['mean_us'] / session['mean_us']:.1f}× | {queries} | {s['status_errors'] + s['socket_errors']} | "
+            f"{s.get('load', 0):.1f} |"
         )
     if r.get("deep"):
         lines += [
@@ -101,6 +104,15 @@ def write_results(r: dict) -> None:
     lines += ["", "## Targets (issue 10)", "", "| target | measured | |", "|---|---|---|"]
     for name, measured, ok in r["targets"]:
         lines.append(f"| {name} | {measured} | {verdict(ok)} |")
+    lines += ["", "## Targets (issue 16)", "", "| target | measured | |", "|---|---|---|"]
+    for name, measured, ok in r.get("targets16", []):
+        lines.append(f"| {name} | {measured} | {verdict(ok)} |")
+    lines += [
+        "",
+        "## Before and after issue 16 (same data, same concurrency)",
+        "",
+        *before_after_lines(r["pages"], r["labels"], r["queries"]),
+    ]
     if r.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {n}" for n in r["notes"]]
     titles = (
@@ -124,3 +136,27 @@ def write_results(r: dict) -> None:
             ]
     lines += ["", "## Raw output", "", "```", v["output"], "", lt["output"], "```", ""]
     RESULTS.write_text("\n".join(lines))
+
+
+def rewrite_from_json(path) -> None:
+    """Write bench/results.md again from a run's results.json (e.g. after the before-run of
+    issue 16 was kept), keeping the section bench/multi appended."""
+    import json
+
+    from bench.measure.issue16 import issue16_targets
+
+    r = json.loads(path.read_text())
+    r["targets16"] = issue16_targets(r["pages"], r["queries"])
+    old = RESULTS.read_text() if RESULTS.exists() else ""
+    start, end = "<!-- bench/multi: start -->", "<!-- bench/multi: end -->"
+    multi = old[old.index(start) : old.index(end) + len(end)] if start in old and end in old else ""
+    write_results(r)
+    if multi:
+        RESULTS.write_text(RESULTS.read_text().rstrip("\n") + "\n\n" + multi + "\n")
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    rewrite_from_json(Path(sys.argv[1]))
