@@ -3,7 +3,6 @@ receiver's copy follows and the receiver is told (art. 19)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +27,7 @@ def transfer_rectify(request: HttpRequest, pk: int) -> HttpResponse:
         request=request, child=transfer.child, categories=categories, content=received.content
     )
     if request.method == "POST":
-        contents = content_forms.chosen_contents(category_forms, list(transfer.category_codes))
+        contents = content_forms.chosen_contents(request, category_forms, list(transfer.category_codes))
         if contents is not None:
             if http.call_service(
                 request,
@@ -36,8 +35,6 @@ def transfer_rectify(request: HttpRequest, pk: int) -> HttpResponse:
                 success=_("De correctie is doorgegeven aan de ontvanger."),
             ):
                 return redirect("transfers:transfer-detail", pk=pk)
-        else:
-            messages.error(request, _("Niet alles is goed ingevuld; zie hieronder."))
     return render(
         request,
         "transfers/rectify.html",

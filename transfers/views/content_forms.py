@@ -3,6 +3,9 @@ category, their content, and the rows that pair each category's verdict with its
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.utils.translation import gettext as _
+
 from transfers import forms, selectors
 
 
@@ -20,8 +23,9 @@ def category_forms(*, request, child, categories, content: dict | None) -> dict[
     return out
 
 
-def chosen_contents(category_forms: dict[str, forms.CategoryForm], codes: list[str]) -> dict[str, dict] | None:
-    """The content of the chosen categories, or None when one of their forms is invalid."""
+def chosen_contents(request, category_forms: dict[str, forms.CategoryForm], codes: list[str]) -> dict[str, dict] | None:
+    """The content of the chosen categories, or None (with a message to the user) when one
+    of their forms is invalid."""
     valid = True
     contents = {}
     for code in codes:
@@ -30,7 +34,10 @@ def chosen_contents(category_forms: dict[str, forms.CategoryForm], codes: list[s
             contents[code] = form.content()
         else:
             valid = False
-    return contents if valid else None
+    if not valid:
+        messages.error(request, _("Niet alles is goed ingevuld; zie hieronder."))
+        return None
+    return contents
 
 
 def verdict_rows(verdict: selectors.VersionVerdict, category_forms, chosen: list[str]) -> list[dict]:

@@ -63,7 +63,7 @@ def compose(request: HttpRequest, child_pk: int, version_pk: int) -> HttpRespons
         chosen = request.POST.getlist("categories")
         if page.is_valid():
             codes = page.cleaned_data["categories"]
-            contents = content_forms.chosen_contents(category_forms, codes)
+            contents = content_forms.chosen_contents(request, category_forms, codes)
             if contents is not None:
                 transfer = http.service_result(
                     request,
@@ -78,8 +78,6 @@ def compose(request: HttpRequest, child_pk: int, version_pk: int) -> HttpRespons
                 )
                 if transfer is not None:
                     return redirect("transfers:transfer-detail", pk=transfer.pk)
-            else:
-                messages.error(request, _("Niet alles is goed ingevuld; zie hieronder."))
     return _compose_page(
         request,
         child=child,
@@ -177,7 +175,7 @@ def transfer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             chosen = request.POST.getlist("categories")
         if page.is_valid():
             codes = page.cleaned_data["categories"] if draft else list(transfer.category_codes)
-            contents = content_forms.chosen_contents(category_forms, codes)
+            contents = content_forms.chosen_contents(request, category_forms, codes)
             if contents is not None:
                 if http.call_service(
                     request,
@@ -190,8 +188,6 @@ def transfer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     success=_("De overdracht is bijgewerkt."),
                 ):
                     return redirect("transfers:transfer-detail", pk=transfer.pk)
-            else:
-                messages.error(request, _("Niet alles is goed ingevuld; zie hieronder."))
     return _compose_page(
         request,
         child=child,
