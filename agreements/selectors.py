@@ -321,9 +321,6 @@ def child_section(*, child: Child, user, shared: dict | None = None) -> dict | N
     return {"template": "agreements/_child_section.html", "agreement_rows": rows, "child": child}
 
 
-# ~~~ SECTION for consent (parallel-edit anchor; remove when merged) ~~~
-
-
 def versions_with_parties() -> QuerySet[AgreementVersion]:
     """Every agreement version with its agreement and both organisations joined, unordered,
     for the caller to filter (scoping to what a user may see is the caller's)."""
@@ -365,16 +362,10 @@ def letter_batch_locked(*, pk: int) -> LetterBatch:
     return LetterBatch.objects.select_for_update().select_related("version__agreement").get(pk=pk)
 
 
-# ~~~ SECTION for transfers (parallel-edit anchor; remove when merged) ~~~
-
-
 def items_with_category() -> QuerySet[AgreementItem]:
     """Agreement items with their data category joined, unordered (e.g. the queryset of a
     Prefetch of versions' items)."""
     return AgreementItem.objects.select_related("category")
-
-
-# ~~~ SECTION for accountability (parallel-edit anchor; remove when merged) ~~~
 
 
 def agreements() -> QuerySet[Agreement]:
@@ -385,6 +376,3 @@ def agreements() -> QuerySet[Agreement]:
 def agreement_versions() -> QuerySet[AgreementVersion]:
     """Every agreement version, unordered, nothing joined: the caller filters and joins."""
     return AgreementVersion.objects.all()
-
-
-# ~~~ SECTION for onboarding (parallel-edit anchor; remove when merged) ~~~

@@ -5,7 +5,9 @@ too). No model instances where the rules read many rows: the coverage page reads
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -76,6 +78,15 @@ class ConsentFacts:
     lapsed: list[tuple[int, int]] = field(default_factory=list)
     change_summaries: dict[int, str] = field(default_factory=dict)
     other_consents: list[tuple[int, str]] = field(default_factory=list)
+
+    @cached_property
+    def decisions_by_guardian(self) -> dict[int, list[DecisionFact]]:
+        """The decisions grouped per guardian, in their order: grouped once, read by the rules
+        for every category (read it only after the facts are complete)."""
+        out: dict[int, list[DecisionFact]] = defaultdict(list)
+        for d in self.decisions:
+            out[d.guardian_id].append(d)
+        return out
 
     @property
     def with_authority(self) -> list[GuardianFact]:

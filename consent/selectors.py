@@ -407,22 +407,6 @@ def children_in_scope(*, children: QuerySet[Child], location_id: int | None, gro
     return qs
 
 
-def decisions_by_guardian(decisions: Iterable[DecisionFact]) -> dict[int, list[DecisionFact]]:
-    out: dict[int, list[DecisionFact]] = defaultdict(list)
-    for d in decisions:
-        out[d.guardian_id].append(d)
-    return out
-
-
-# ~~~ SECTION for agreements (parallel-edit anchor; remove when merged) ~~~
-
-
-# ~~~ SECTION for transfers (parallel-edit anchor; remove when merged) ~~~
-
-
-# ~~~ SECTION for accountability (parallel-edit anchor; remove when merged) ~~~
-
-
 def consent_decisions() -> QuerySet[ConsentDecision]:
     """Every consent decision, unordered, nothing joined: the caller filters (by child, by
     the child's organisation)."""
@@ -437,6 +421,3 @@ def parent_notices() -> QuerySet[ParentNotice]:
 def objections() -> QuerySet[Objection]:
     """Every objection (art. 21), unordered, nothing joined."""
     return Objection.objects.all()
-
-
-# ~~~ SECTION for onboarding (parallel-edit anchor; remove when merged) ~~~

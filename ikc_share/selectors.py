@@ -47,9 +47,6 @@ def child_page_sections(*, child: Child, user) -> list[dict[str, Any]]:
     return sections
 
 
-# ~~~ SECTION for agreements (parallel-edit anchor; remove when merged) ~~~
-
-
 def organisations_in_ikc(*, ikc_id: int, exclude_id: int | None = None) -> QuerySet[Organisation]:
     """The organisations of an IKC (without `exclude_id`, when given), by name."""
     qs = Organisation.objects.filter(ikc_id=ikc_id)
@@ -79,9 +76,6 @@ def guardianships_with_authority(*, organisation_id: int) -> QuerySet[Guardiansh
         has_parental_authority=True,
         guardian__organisation_id=organisation_id,
     )
-
-
-# ~~~ SECTION for consent (parallel-edit anchor; remove when merged) ~~~
 
 
 def guardianships(
@@ -117,9 +111,6 @@ def guardians(*, ids: Iterable[int] | None = None, email: str | None = None) -> 
     return qs
 
 
-# ~~~ SECTION for transfers (parallel-edit anchor; remove when merged) ~~~
-
-
 def staff_memberships() -> QuerySet[Membership]:
     """Active memberships with the role staff or director (the roles that can hold a
     receiving role; a privacy officer never receives). Unordered: the caller filters."""
@@ -135,9 +126,6 @@ def children_among(*, ids: Any) -> QuerySet[Child]:
 def locations_of(*, organisation_id: int) -> QuerySet[Location]:
     """The organisation's locations, by name."""
     return Location.objects.filter(organisation_id=organisation_id).order_by("name")
-
-
-# ~~~ SECTION for accountability (parallel-edit anchor; remove when merged) ~~~
 
 
 def organisations() -> QuerySet[Organisation]:
@@ -183,9 +171,6 @@ def audit_chain_heads(*, chain: str) -> QuerySet[AuditChainHead]:
 def audit_verifications() -> QuerySet[AuditVerification]:
     """Every run of the chain verifier, unordered."""
     return AuditVerification.objects.all()
-
-
-# ~~~ SECTION for onboarding (parallel-edit anchor; remove when merged) ~~~
 
 
 def ikcs() -> QuerySet[Ikc]:

@@ -467,15 +467,6 @@ def register(*, organisation: Organisation, at: datetime.datetime | None = None,
     )
 
 
-# ~~~ SECTION for agreements (parallel-edit anchor; remove when merged) ~~~
-
-
-# ~~~ SECTION for consent (parallel-edit anchor; remove when merged) ~~~
-
-
-# ~~~ SECTION for accountability (parallel-edit anchor; remove when merged) ~~~
-
-
 def transfers() -> QuerySet[Transfer]:
     """Every transfer (the sender's record), unordered, nothing joined: the caller filters."""
     return Transfer.objects.all()
@@ -489,6 +480,3 @@ def received_transfers() -> QuerySet[ReceivedTransfer]:
 def transfer_accesses() -> QuerySet[TransferAccess]:
     """Every opening of a received copy, unordered, nothing joined."""
     return TransferAccess.objects.all()
-
-
-# ~~~ SECTION for onboarding (parallel-edit anchor; remove when merged) ~~~

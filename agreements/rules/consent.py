@@ -246,7 +246,7 @@ def _not_needed_sentence(version: AgreementVersion, facts: selectors.ConsentFact
 def _guardian_summaries(
     facts: selectors.ConsentFacts, version: AgreementVersion, categories: list[DataCategory], at: datetime.datetime
 ) -> list[GuardianSummary]:
-    by_guardian = selectors.decisions_by_guardian(facts.decisions)
+    by_guardian = facts.decisions_by_guardian
     out = []
     for g in facts.with_authority:
         decisions = by_guardian.get(g.pk, [])

@@ -113,7 +113,7 @@ def _objection_explanation(facts: selectors.ConsentFacts, at: datetime.datetime)
 def _consent_explanation(
     facts: selectors.ConsentFacts, version: AgreementVersion, category: DataCategory, at: datetime.datetime
 ) -> list[str]:
-    by_guardian = selectors.decisions_by_guardian(facts.decisions)
+    by_guardian = facts.decisions_by_guardian
     out: list[str] = []
     numbers = facts.version_numbers
     for g in facts.with_authority:
@@ -140,7 +140,7 @@ def _no_authority_notes(
     facts: selectors.ConsentFacts, version: AgreementVersion, category: DataCategory, at: datetime.datetime
 ) -> list[str]:
     """A decision by a guardian without parental authority does not count: say so."""
-    by_guardian = selectors.decisions_by_guardian(facts.decisions)
+    by_guardian = facts.decisions_by_guardian
     out = []
     for g in facts.guardians:
         if g.has_authority or g.pk not in by_guardian:
@@ -220,7 +220,7 @@ def _category_consent_reasons(
     guardians = facts.with_authority
     if not guardians:
         return []  # already said by the notice rule
-    by_guardian = selectors.decisions_by_guardian(facts.decisions)
+    by_guardian = facts.decisions_by_guardian
     states = [(g, category_state(by_guardian.get(g.pk, []), category, version, at)) for g in guardians]
     reasons: list[str] = []
     for g, st in states:

@@ -78,11 +78,11 @@ def route_sentence(context: str) -> str:
 
 
 def recipient_reasons(
-    *, version: AgreementVersion, context: str, recipient_organisation=None, recipient_role=None, roles=None
+    *, version: AgreementVersion, context: str, recipient_organisation=None, recipient_role=None
 ) -> list[tuple[str, str]]:
     """(code, sentence) pairs that refuse the question as an agreement transfer; empty for a
-    regular transfer to the agreement's receiving organisation in one of its receiving roles.
-    `roles`: the version's receiving roles when already loaded."""
+    regular transfer to the agreement's receiving organisation in one of its receiving roles
+    (read through `version.receiving_roles`, prefetched by check_transfers)."""
     if context not in CONTEXTS:
         return [("context_unknown", _("Onbekende situatie: kies waarom u gegevens wilt delen."))]
     if context != REGULAR:
@@ -116,7 +116,7 @@ def recipient_reasons(
             out.append(("route_outside_ikc", route_sentence(OUTSIDE_IKC)))
         return out
     if recipient_role is not None:
-        roles = list(version.receiving_roles.all()) if roles is None else roles
+        roles = list(version.receiving_roles.all())
         if roles and recipient_role.pk not in {r.pk for r in roles}:
             out.append(
                 (
