@@ -31,9 +31,11 @@ demo: migrate
 run: demo
 	DEBUG=1 HOST=$(HOST) PORT=$(PORT) scripts/run-embedded.sh
 
-## The whole test suite (SQLite, tasks eager; browser tests skip where Chromium is absent).
+## The whole test suite (SQLite, tasks eager; browser tests skip where Chromium is absent),
+## on every core (pytest-xdist; TEST_JOBS=1 for one process).
+TEST_JOBS ?= auto
 test: messages
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_JOBS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 
 from accountability import sentences
 from accountability.anonymise import ANONYMISED
+from accountability.audit_names import action_label
 from accountability.chain import start_of_day, while_chain_stands
 from agreements import selectors as agreement_selectors
 from ikc_share import selectors as core_selectors
@@ -128,6 +130,8 @@ def audit_page(
         newer = events[0].id if before is not None and events else None
         first = before is None
     sentences.describe(events, organisation=organisation)
+    for e in events:  # the event type in words (the CSV export keeps the code)
+        e.kind = action_label(e.action, sentences.GROUPS.get(sentences.group_of(e.action)))
     return AuditPage(events=events, older=older, newer=newer, first=first)
 
 
@@ -180,7 +184,7 @@ def _filter_choices(*, organisation: Organisation) -> dict[str, list[tuple]]:
     return {
         "actors": [(m.user_id, m.user.get_full_name() or m.user.get_username()) for m in members],
         "children": [
-            (c.pk, f"{c.full_name} ({c.date_of_birth:%d-%m-%Y})")
+            (c.pk, f"{c.full_name} ({date_format(c.date_of_birth, 'j F Y')})")
             for c in children.only("pk", "first_name", "name_prefix", "last_name", "date_of_birth")
         ],
         "agreements": [(a.pk, a.title) for a in agreements.only("pk", "title")],

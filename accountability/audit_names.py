@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accountability.anonymise import ANONYMISED
 from agreements import selectors as agreement_selectors
@@ -165,7 +166,7 @@ def names_for(
             c.pk: c
             for c in core_selectors.children_of(organisation=organisation)
             .filter(pk__in=child_ids)
-            .only("pk", "first_name", "last_name", "organisation_id")
+            .only("pk", "first_name", "name_prefix", "last_name", "organisation_id")
         }
     if guardian_ids and audience == "staff":
         names.guardians = {
@@ -198,3 +199,135 @@ def names_for(
             if organisation.pk in (a.sending_organisation_id, a.receiving_organisation_id)
         }
     return names
+
+
+# --- Event types in words -------------------------------------------------------------------------
+# What the audit browser's filter and its "Soort" column show instead of the code. An action
+# without its own words here shows its group's name (accountability/sentences.py: GROUPS).
+ACTION_LABELS: dict[str, Any] = {
+    "consent.decided": gettext_lazy("Toestemming gegeven of geweigerd"),
+    "consent.withdrawn": gettext_lazy("Toestemming ingetrokken"),
+    "consent.parent_informed": gettext_lazy("Ouder geïnformeerd"),
+    "consent.record_exported": gettext_lazy("Toestemmingsdossier geëxporteerd"),
+    "consent.login_link_sent": gettext_lazy("Inloglink voor het ouderportaal verstuurd"),
+    "consent.expiry_reminder_sent": gettext_lazy("Herinnering: toestemming verloopt"),
+    "consent_round.started": gettext_lazy("Ronde om toestemming of informeren gestart"),
+    "consent_round.mail_sent": gettext_lazy("Verzoek aan een ouder verstuurd"),
+    "objection.filed": gettext_lazy("Bezwaar gemaakt"),
+    "objection.upheld": gettext_lazy("Bezwaar toegewezen"),
+    "objection.rejected": gettext_lazy("Bezwaar afgewezen"),
+    "restriction.recorded": gettext_lazy("Beperking van de verwerking vastgelegd"),
+    "restriction.lifted": gettext_lazy("Beperking van de verwerking opgeheven"),
+    "agreement.created": gettext_lazy("Afspraak opgesteld"),
+    "agreement.edited": gettext_lazy("Concept van een afspraak gewijzigd"),
+    "agreement.submitted": gettext_lazy("Afspraak ter goedkeuring aangeboden"),
+    "agreement.approved": gettext_lazy("Afspraak goedgekeurd"),
+    "agreement.returned": gettext_lazy("Afspraak teruggestuurd"),
+    "agreement.activated": gettext_lazy("Afspraak actief geworden"),
+    "agreement.amended": gettext_lazy("Nieuwe versie van een afspraak begonnen"),
+    "agreement.ended": gettext_lazy("Afspraak beëindigd"),
+    "letter.generated": gettext_lazy("Informatiebrief gemaakt"),
+    "letter.generation_failed": gettext_lazy("Informatiebrief maken mislukt"),
+    "letter_batch.started": gettext_lazy("Persoonlijke brieven laten maken"),
+    "letter_batch.finished": gettext_lazy("Persoonlijke brieven klaar"),
+    "letter_batch.failed": gettext_lazy("Persoonlijke brieven maken mislukt"),
+    "transfer.created": gettext_lazy("Overdracht gemaakt"),
+    "transfer.content_updated": gettext_lazy("Inhoud van een overdracht gewijzigd"),
+    "transfer.attachment_added": gettext_lazy("Bijlage toegevoegd"),
+    "transfer.attachment_removed": gettext_lazy("Bijlage weggehaald"),
+    "transfer.share_refused": gettext_lazy("Overdracht mocht niet worden verzonden"),
+    "transfer.to_parents": gettext_lazy("Overdracht eerst aan de ouders voorgelegd"),
+    "transfer.parents_notified": gettext_lazy("Ouders gevraagd een overdracht te lezen"),
+    "transfer.parents_view": gettext_lazy("Zienswijze van de ouders"),
+    "transfer.parents_remark": gettext_lazy("Opmerking van de ouders"),
+    "transfer.parents_confirmed": gettext_lazy("Ouders akkoord met een overdracht"),
+    "transfer.parents_talk": gettext_lazy("Ouders willen eerst praten"),
+    "transfer.parents_refused": gettext_lazy("Ouders niet akkoord met een overdracht"),
+    "transfer.parents_talked": gettext_lazy("Gesprek met de ouders vastgelegd"),
+    "transfer.remark_answered": gettext_lazy("Opmerking van de ouders beantwoord"),
+    "transfer.sent": gettext_lazy("Overdracht verzonden"),
+    "transfer.meeting_recorded": gettext_lazy("Driegesprek vastgelegd"),
+    "transfer.receivers_notified": gettext_lazy("Ontvangers van een overdracht bericht"),
+    "transfer.opened": gettext_lazy("Overdracht geopend"),
+    "transfer.receipt_confirmed": gettext_lazy("Ontvangst van een overdracht bevestigd"),
+    "transfer.linked": gettext_lazy("Overdracht gekoppeld aan een kind"),
+    "transfer.child_created": gettext_lazy("Kind aangemaakt vanuit een overdracht"),
+    "transfer.rectified": gettext_lazy("Overdracht gecorrigeerd"),
+    "transfer.erased": gettext_lazy("Overdracht gewist door de verzender"),
+    "transfer.received_erased": gettext_lazy("Ontvangen overdracht gewist"),
+    "transfer.erasure_reminder_sent": gettext_lazy("Herinnering: ontvangen overdracht wissen"),
+    "transfer.destroyed": gettext_lazy("Inhoud van een niet verzonden overdracht vernietigd"),
+    "transfer.purged": gettext_lazy("Overdracht verwijderd na de bewaartermijn"),
+    "transfer.parent_copy_removed": gettext_lazy("Kopie voor de ouders verwijderd"),
+    "child.viewed": gettext_lazy("Kinddossier bekeken"),
+    "child.left": gettext_lazy("Kind vertrokken"),
+    "child.anonymised": gettext_lazy("Kinddossier geanonimiseerd"),
+    "guardian.anonymised": gettext_lazy("Gegevens van een ouder geanonimiseerd"),
+    "organisation.created": gettext_lazy("Organisatie aangemaakt"),
+    "location.created": gettext_lazy("Locatie toegevoegd"),
+    "function_title.created": gettext_lazy("Functietitel toegevoegd"),
+    "membership.invited": gettext_lazy("Medewerker uitgenodigd"),
+    "membership.updated": gettext_lazy("Rol of locaties van een medewerker gewijzigd"),
+    "membership.deactivated": gettext_lazy("Toegang van een medewerker uitgezet"),
+    "membership.reactivated": gettext_lazy("Toegang van een medewerker weer aangezet"),
+    "invitation.created": gettext_lazy("Uitnodiging gemaakt"),
+    "invitation.sent": gettext_lazy("Uitnodiging verstuurd"),
+    "invitation.resent": gettext_lazy("Uitnodiging opnieuw verstuurd"),
+    "invitation.revoked": gettext_lazy("Uitnodiging ingetrokken"),
+    "invitation.accepted": gettext_lazy("Uitnodiging aangenomen"),
+    "guardian.login_linked": gettext_lazy("Ouder kreeg een login"),
+    "import.uploaded": gettext_lazy("Importbestand geüpload"),
+    "import.mapping_saved": gettext_lazy("Kolommen van een import gekoppeld"),
+    "import.checked": gettext_lazy("Import gecontroleerd"),
+    "import.confirmed": gettext_lazy("Import bevestigd"),
+    "import.completed": gettext_lazy("Import voltooid"),
+    "import.cancelled": gettext_lazy("Import geannuleerd"),
+    "import.failed": gettext_lazy("Import mislukt"),
+    "import.expired": gettext_lazy("Onafgemaakte import opgeruimd"),
+    "import_permission.granted": gettext_lazy("Recht om te importeren gegeven"),
+    "import_permission.revoked": gettext_lazy("Recht om te importeren afgenomen"),
+    "auth.login": gettext_lazy("Ingelogd"),
+    "auth.logout": gettext_lazy("Uitgelogd"),
+    "auth.login_failed": gettext_lazy("Inlogpoging mislukt"),
+    "auth.otp_enrolled": gettext_lazy("Tweestapsverificatie ingesteld"),
+    "auth.otp_verified": gettext_lazy("Tweede stap bevestigd"),
+    "auth.otp_failed": gettext_lazy("Verkeerde code voor de tweede stap"),
+    "rights_request.submitted": gettext_lazy("Verzoek ingediend door een ouder"),
+    "rights_request.recorded": gettext_lazy("Verzoek vastgelegd door een medewerker"),
+    "rights_request.status_changed": gettext_lazy("Status van een verzoek gewijzigd"),
+    "rights_request.extended": gettext_lazy("Termijn van een verzoek verlengd"),
+    "rights_request.assigned": gettext_lazy("Verzoek toegewezen"),
+    "rights_request.export_prepared": gettext_lazy("Gegevens voor inzage verzameld"),
+    "rights_request.export_reviewed": gettext_lazy("Gegevens voor inzage gecontroleerd"),
+    "rights_request.export_released": gettext_lazy("Inzage vrijgegeven"),
+    "rights_request.export_downloaded": gettext_lazy("Inzage gedownload"),
+    "rights_request.erasure_performed": gettext_lazy("Verwijdering uitgevoerd"),
+    "rights_request.reminder_sent": gettext_lazy("Herinnering: termijn van een verzoek"),
+    "incident.recorded": gettext_lazy("Datalek vastgelegd"),
+    "incident.updated": gettext_lazy("Datalek bijgewerkt"),
+    "incident.shared": gettext_lazy("Datalek gemeld aan de andere organisatie"),
+    "incident.parents_notified": gettext_lazy("Ouders geïnformeerd over een datalek"),
+    "incident.closed": gettext_lazy("Datalek afgesloten"),
+    "advice.added": gettext_lazy("Advies geschreven"),
+    "audit.exported": gettext_lazy("Audittrail geëxporteerd (CSV)"),
+    "audit.verify_requested": gettext_lazy("Controle van de keten gevraagd"),
+    "audit.verified": gettext_lazy("Controle van de keten klaar"),
+    "audit.chain_keyed": gettext_lazy("Keten met een sleutel beveiligd"),
+    "audit_report.requested": gettext_lazy("Auditrapport aangevraagd"),
+    "audit_report.finished": gettext_lazy("Auditrapport klaar"),
+    "register.security_updated": gettext_lazy("Beveiligingsmaatregelen gewijzigd"),
+    "register.controller_updated": gettext_lazy("Gegevens van de verwerkingsverantwoordelijke gewijzigd"),
+    "register.processor_saved": gettext_lazy("Verwerker vastgelegd"),
+    "register.processor_ended": gettext_lazy("Verwerker beëindigd"),
+    "register.exported": gettext_lazy("Verwerkingsregister geëxporteerd"),
+    "retention_rule.updated": gettext_lazy("Bewaartermijn gewijzigd"),
+    "retention.run": gettext_lazy("Bewaartermijnen uitgevoerd"),
+}
+
+
+def action_label(action: str, group_label: Any = None) -> str:
+    """The event type in words; an action without its own words: its group's name."""
+    label = ACTION_LABELS.get(action)
+    if label is not None:
+        return str(label)
+    return str(group_label) if group_label else _("Overige gebeurtenis")

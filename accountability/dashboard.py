@@ -72,31 +72,35 @@ def _segments(counts: dict[str, int], total: int) -> list[BarSegment]:
 def _coverage_counts(
     organisation: Organisation, versions: list[AgreementVersion], at: datetime.datetime
 ) -> dict[int, tuple[dict[str, int], int]]:
-    children = list(
-        core_selectors.children_of(organisation=organisation).filter(left_on__isnull=True).only("pk", "organisation_id")
-    )
+    current = core_selectors.children_of(organisation=organisation).filter(left_on__isnull=True)
+    children = list(current.only("pk", "organisation_id"))
+    # Per version only the children its scope concerns (agreements/rules/scope.py), decided
+    # by the database in one query for every version.
+    concerned = agreement_selectors.concerned_child_ids(children=current, versions=versions, at=at)
+    of_version = {v.pk: [c for c in children if c.pk in concerned[v.pk]] for v in versions}
     consent_versions = [v for v in versions if bases.asks_consent(v)]
-    states = consent_states_for_pairs(pairs=[(child, v) for v in consent_versions for child in children], at=at)
+    states = consent_states_for_pairs(pairs=[(child, v) for v in consent_versions for child in of_version[v.pk]], at=at)
     out = {}
     for version in versions:
         counts = {"given": 0, "refused": 0, "withdrawn": 0, "open": 0, "not_needed": 0}
         if bases.asks_consent(version):
-            tally = Counter(states[child.pk, version.pk] for child in children)
+            tally = Counter(states[child.pk, version.pk] for child in of_version[version.pk])
             counts["given"] = tally[GIVEN]
             counts["refused"] = tally[REFUSED] + tally[CONFLICT]
             counts["withdrawn"] = tally[WITHDRAWN]
             counts["open"] = tally[NO_ANSWER]
             counts["not_needed"] = tally[NOT_NEEDED]
-        out[version.pk] = (counts, len(children))
+        out[version.pk] = (counts, len(of_version[version.pk]))
     return out
 
 
 def coverage(*, organisation: Organisation, at: datetime.datetime, head: str | None = None) -> list[CoverageRow]:
     """Per active agreement version the organisation SENDS under: how many of its current
-    children have consent given, refused (or the parents disagree), withdrawn, or no answer
-    yet. The same rules as check_transfer (agreements/rules/consent.py), for every (child,
-    version) pair at once: a fixed number of queries whatever the number of children and
-    agreements; cached while the organisation's audit chain stands (see above)."""
+    children that the version concerns (its scope) have consent given, refused (or the
+    parents disagree), withdrawn, or no answer yet. The same rules as check_transfer
+    (agreements/rules/consent.py), for every (child, version) pair at once: a fixed number
+    of queries whatever the number of children and agreements; cached while the
+    organisation's audit chain stands (see above)."""
     versions = list(consent_selectors.active_versions_sent_by(organisation.pk))
     if not versions:
         return []

@@ -87,6 +87,23 @@ def deadline_state(due_on: datetime.date, today: datetime.date) -> DeadlineState
     return DeadlineState(due_on=due_on, days_left=(due_on - today).days)
 
 
+def breach_delay_needs_reason(
+    *,
+    discovered_at: datetime.datetime,
+    recorded_at: datetime.datetime,
+    reported_at: datetime.datetime | None,
+    risk: str,
+) -> bool:
+    """Art. 33(1): a report to the Autoriteit Persoonsgegevens made more than 72 hours after
+    discovery "shall be accompanied by reasons for the delay". Asked for when the report was
+    late, and already when a breach that may have to be reported (any risk but "none") is
+    recorded after those 72 hours: its report cannot be on time any more."""
+    deadline = discovered_at + datetime.timedelta(hours=BREACH_REPORT_HOURS)
+    if reported_at is not None:
+        return reported_at > deadline
+    return risk != "none" and recorded_at > deadline
+
+
 @dataclass(frozen=True)
 class BreachClock:
     """The 72 hours from discovery to the report to the Autoriteit Persoonsgegevens."""

@@ -1,8 +1,11 @@
 """Demo data for the privacy officer's pages (IKC De Regenboog): rights requests in several
 states (one overdue, one due within a week), an incident that touches data exchanged with
-the school, the privacy officer's advice, and a few thousand audit events written through
-audit_record (so the chains stay valid), followed by a verification run. Idempotent:
-running it again changes nothing.
+the school, a late-reported one with its reason for the delay and its notice to the parents
+(art. 33(1), 34), the privacy officer's advice, each organisation's processors (hosting,
+e-mail, the supplier; the e-mail service outside the EEA) and the school board marked as an
+administrative authority (openbaar onderwijs), and a few thousand audit events written
+through audit_record (so the chains stay valid), followed by a verification run.
+Idempotent: running it again changes nothing.
 
 Registered at the end of LATER_SEEDERS in ikc_share/management/commands/seed_demo.py.
 """
@@ -15,8 +18,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from accountability import services
-from accountability.models import AdviceNote, Incident
+from accountability import register_services, services
+from accountability.models import AdviceNote, ControllerSetting, Incident, Processor
 from accountability.rights import services as rights_services
 from accountability.rights.models import RightsRequest
 from ikc_share import selectors as core_selectors
@@ -178,6 +181,86 @@ def _incident(ctx: DemoContext) -> None:
     )
 
 
+LATE_INCIDENT_TITLE = "Mail met groepslijst naar verkeerde ouder"
+PROCESSORS = [
+    # name, role, country, service, safeguards, activities (empty: all)
+    ("Voorbeeld Hosting B.V.", "hosting", "NL", "Servers, database en back-ups van de app", "", []),
+    (
+        "Voorbeeld Mail Inc.",
+        "email",
+        "US",
+        "Versturen van inloglinks, toestemmingsverzoeken en meldingen",
+        "EU-VS Data Privacy Framework (adequaatheidsbesluit van 10 juli 2023)",
+        ["consent", "login_links", "staff_accounts"],
+    ),
+    ("ikc-share Beheer B.V.", "supplier", "NL", "Beheer, updates en ondersteuning van de app", "", []),
+]
+
+
+def _register(ctx: DemoContext) -> None:
+    """Each organisation's processors, and the school board as an administrative authority
+    (a foundation for openbaar onderwijs: objection under the Awb, art. 34 UAVG)."""
+    signed = timezone.localdate() - datetime.timedelta(days=400)
+    for organisation, director in ((ctx.childcare, "directeur.opvang"), (ctx.school, "directeur.school")):
+        for name, role, country, service, safeguards, activities in PROCESSORS:
+            if Processor.objects.filter(organisation=organisation, name=name).exists():
+                continue
+            register_services.processor_save(
+                organisation=organisation,
+                actor=ctx.users[director],
+                name=name,
+                role=role,
+                country=country,
+                service=service,
+                safeguards=safeguards,
+                agreement_on=signed,
+                activities=activities,
+            )
+    if not ControllerSetting.objects.filter(organisation=ctx.school).exists():
+        register_services.controller_setting_update(
+            organisation=ctx.school, actor=ctx.users["directeur.school"], public_authority=True
+        )
+
+
+def _late_incident(ctx: DemoContext) -> None:
+    """Reported to the AP after 80 hours, with the reason for the delay, and the parents
+    informed (art. 34): text, channel and when."""
+    if Incident.objects.filter(organisation=ctx.school, title=LATE_INCIDENT_TITLE).exists():
+        return
+    now = timezone.now()
+    director = ctx.users["directeur.school"]
+    children = list(core_selectors.children_of(organisation=ctx.school).order_by("pk")[:2])
+    incident = services.incident_record(
+        organisation=ctx.school,
+        actor=director,
+        title=LATE_INCIDENT_TITLE,
+        discovered_at=now - datetime.timedelta(days=6),
+        description="Een e-mail met de groepslijst van groep 1 (namen, telefoonnummers) ging naar een andere ouder.",
+        children=children,
+        affected_count=24,
+        data_categories=["identification"],
+        risk="high",
+        risk_assessment="Telefoonnummers van ouders bij een onbekende; de ontvanger reageerde niet.",
+        measures="Ontvanger gevraagd de mail te verwijderen; lijsten alleen nog in de app.",
+        ap_reported=True,
+        ap_reported_at=now - datetime.timedelta(days=6) + datetime.timedelta(hours=80),
+        ap_reference="M-2026-0417",
+        delay_reason="De melding kwam in de herfstvakantie binnen; de directeur las haar pas na het weekend.",
+    )
+    services.incident_parents_notice_record(
+        incident=incident,
+        actor=director,
+        text=(
+            "Beste ouders van groep 1,\n\nOp maandag ging een e-mail met de groepslijst (namen en telefoonnummers) "
+            "per ongeluk naar één andere ouder. Wij hebben gevraagd de mail te verwijderen en delen lijsten voortaan "
+            "alleen in de app. Het risico is dat u gebeld wordt door iemand die u niet kent. Vragen? Mail "
+            "fg@spo-eemland.example.nl.\n\nMet vriendelijke groet, de directeur"
+        ),
+        channel="email",
+        sent_at=now - datetime.timedelta(days=2),
+    )
+
+
 def _events(ctx: DemoContext) -> None:
     """A few thousand audit events: staff opening children's records over the past months."""
     for organisation in (ctx.childcare, ctx.school):
@@ -208,6 +291,8 @@ def _events(ctx: DemoContext) -> None:
 def seed(ctx: DemoContext) -> None:
     _requests(ctx)
     _incident(ctx)
+    _register(ctx)
+    _late_incident(ctx)
     _events(ctx)
     if not core_selectors.audit_verifications().filter(trigger="demo").exists():
         verification_run(trigger="demo")

@@ -17,7 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accountability import sentences
-from accountability.models import AdviceNote, Incident
+from accountability.audit_names import action_label
+from accountability.countries import country_choices
+from accountability.deadlines import breach_delay_needs_reason
+from accountability.models import AdviceNote, Incident, NoticeChannel, Processor
+from accountability.register import ACTIVITIES
 from ikc_share.forms import IdMultipleChoiceField
 from ikc_share.http import MAX_ID
 
@@ -72,7 +76,7 @@ def _action_choices(language: str) -> tuple[tuple, ...]:
     for group, label in sentences.GROUPS.items():
         actions = sentences.actions_in_group(group)
         groups.append((group, str(_("%(group)s (alle)") % {"group": label})))
-        groups.extend((a, f"— {a}") for a in actions)
+        groups.extend((a, f"— {action_label(a, label)}") for a in actions)  # words, never the code
     return tuple(groups)
 
 
@@ -119,6 +123,12 @@ class ReportForm(forms.Form):
 
 class IncidentForm(forms.ModelForm):
     discovered_at = forms.DateTimeField(label=_("Ontdekt op"), widget=_DateTimeInput())
+    ap_reported_at = forms.DateTimeField(
+        label=_("Gemeld bij de AP op"),
+        required=False,
+        widget=_DateTimeInput(),
+        help_text=_("Leeg: het moment van opslaan."),
+    )
     data_categories = forms.MultipleChoiceField(
         label=_("Welke soorten gegevens"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -131,10 +141,17 @@ class IncidentForm(forms.ModelForm):
         model = Incident
         fields = [
             "title", "discovered_at", "description", "children", "affected_count", "data_categories", "other_data",
-            "touches_exchange", "risk", "risk_assessment", "measures", "ap_reported", "ap_reference",
-            "parents_informed",
+            "touches_exchange", "risk", "risk_assessment", "measures", "ap_reported", "ap_reported_at", "ap_reference",
+            "delay_reason",
         ]  # fmt: skip
+        help_texts = {
+            "delay_reason": _(
+                "Verplicht als het datalek meer dan 72 uur na ontdekking wordt gemeld of pas dan wordt vastgelegd "
+                "(art. 33 lid 1 AVG). De ouders informeren legt u daarna vast op de pagina van het incident."
+            ),
+        }
         widgets = {
+            "delay_reason": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 4}),
             "risk_assessment": forms.Textarea(attrs={"rows": 3}),
             "measures": forms.Textarea(attrs={"rows": 3}),
@@ -156,6 +173,54 @@ class IncidentForm(forms.ModelForm):
             raise forms.ValidationError(_("Het moment van ontdekken kan niet in de toekomst liggen."))
         return value
 
+    def clean(self):
+        """Art. 33(1): the reason for a late report, asked here so the page says which field;
+        the service checks the same rule (accountability/deadlines.py)."""
+        data = super().clean()
+        discovered, now = data.get("discovered_at"), timezone.now()
+        if discovered is None:
+            return data
+        reported = data.get("ap_reported_at") if data.get("ap_reported") else None
+        if data.get("ap_reported") and reported is None:
+            reported = data["ap_reported_at"] = self.instance.ap_reported_at or now
+        if reported is not None and not discovered <= reported <= now + datetime.timedelta(minutes=5):
+            self.add_error("ap_reported_at", _("De melding bij de AP ligt tussen het moment van ontdekken en nu."))
+        elif not (data.get("delay_reason") or "").strip() and breach_delay_needs_reason(
+            discovered_at=discovered,
+            recorded_at=self.instance.recorded_at if self.instance.pk else now,
+            reported_at=reported,
+            risk=data.get("risk") or Incident.Risk.UNKNOWN,
+        ):
+            self.add_error(
+                "delay_reason",
+                _(
+                    "Meer dan 72 uur na ontdekking: schrijf de reden van de vertraging op; die hoort bij de melding "
+                    "aan de Autoriteit Persoonsgegevens (art. 33 lid 1 AVG)."
+                ),
+            )
+        return data
+
+
+class IncidentParentsNoticeForm(forms.Form):
+    """The notice to the parents of a breach (art. 34): text, channel, when sent."""
+
+    text = forms.CharField(
+        label=_("Tekst van het bericht"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "In duidelijke taal: wat er is gebeurd, welke gevolgen het waarschijnlijk heeft, welke maatregelen zijn "
+            "genomen en bij wie ouders terechtkunnen (art. 34 lid 2 AVG)."
+        ),
+    )
+    channel = forms.ChoiceField(label=_("Verstuurd via"), choices=NoticeChannel.choices)
+    sent_at = forms.DateTimeField(label=_("Verstuurd op"), widget=_DateTimeInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("sent_at", timezone.localtime().replace(second=0, microsecond=0))
+        self.helper = _helper(_("Bericht vastleggen"))
+
 
 class AdviceForm(forms.Form):
     subject = forms.ChoiceField(choices=AdviceNote.Subject.choices, widget=forms.HiddenInput)
@@ -174,6 +239,59 @@ class SecurityForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Verschijnt bij elke verwerking in het register (art. 30 lid 1 onder g AVG)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Opslaan"))
+
+
+class ProcessorForm(forms.Form):
+    """A processor in the register (art. 28, 30(1)(d)); the rules are in register_services."""
+
+    name = forms.CharField(label=_("Naam van de verwerker"), max_length=200)
+    role = forms.ChoiceField(label=_("Rol"), choices=Processor.Role.choices)
+    service = forms.CharField(
+        label=_("Wat de verwerker doet"), max_length=300, required=False,
+        help_text=_("Bijvoorbeeld: de servers en de database van de app; het versturen van inloglinks."),
+    )  # fmt: skip
+    country = forms.ChoiceField(label=_("Land waar de gegevens worden verwerkt"))
+    safeguards = forms.CharField(
+        label=_("Waarborg bij doorgifte buiten de EER"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Alleen buiten de EER: adequaatheidsbesluit, modelcontractbepalingen … (art. 44-49 AVG)."),
+    )  # fmt: skip
+    agreement_on = forms.DateField(
+        label=_("Verwerkersovereenkomst (art. 28) gesloten op"), required=False, widget=_DateInput(),
+        help_text=_("Leeg: er is nog geen verwerkersovereenkomst; het register toont dat als aandachtspunt."),
+    )  # fmt: skip
+    activities = forms.MultipleChoiceField(
+        label=_("Voor welke verwerkingen"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Niets aangevinkt: voor alle verwerkingen (zoals hosting)."),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices()
+        self.fields["activities"].choices = [(k, str(v)) for k, v in ACTIVITIES.items()]
+        self.initial.setdefault("country", "NL")
+        self.helper = _helper(_("Opslaan"))
+
+    @classmethod
+    def for_processor(cls, data, processor: Processor) -> ProcessorForm:
+        fields = ["name", "role", "service", "country", "safeguards", "agreement_on", "activities"]
+        return cls(data, initial={f: getattr(processor, f) for f in fields})
+
+
+class ControllerSettingForm(forms.Form):
+    public_authority = forms.BooleanField(
+        label=_("Wij zijn een bestuursorgaan (het bestuur van openbaar onderwijs)"),
+        required=False,
+        help_text=_(
+            "Bepaalt wat ouders lezen bij een afwijzing: bij een bestuursorgaan bezwaar volgens de Algemene wet "
+            "bestuursrecht (art. 34 UAVG), anders een verzoekschrift bij de rechtbank (art. 35 UAVG). Een klacht bij "
+            "de Autoriteit Persoonsgegevens kan altijd."
+        ),
     )
 
     def __init__(self, *args, **kwargs):

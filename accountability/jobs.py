@@ -24,7 +24,8 @@ from accountability.rights import selectors as rights_selectors
 from accountability.rights.models import RightsRequest
 from ikc_share import mail
 from ikc_share import selectors as core_selectors
-from ikc_share.audit import audit_record, chain_for, verify_chains
+from ikc_share.audit import audit_record, chain_for
+from ikc_share.audit_verify import verify_chains
 from ikc_share.choices import MembershipRole
 
 if TYPE_CHECKING:

@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy as _
 __all__ = [
     "AdviceNote",
     "AuditReport",
+    "ControllerSetting",
     "Incident",
     "IncidentNotice",
+    "Processor",
     "PurgeRecord",
     "RegisterText",
     "RetentionRule",
@@ -100,6 +102,15 @@ class PurgeRecord(models.Model):
         indexes = [models.Index(fields=["organisation", "-removed_at"], name="purge_record_org_idx")]
 
 
+class NoticeChannel(models.TextChoices):
+    """How the parents were told of a breach (art. 34)."""
+
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Brief")
+    IN_PERSON = "in_person", _("Persoonlijk gesprek")
+    PHONE = "phone", _("Telefonisch")
+
+
 class Incident(models.Model):
     """A (possible) personal data breach in the organisation's register (art. 33(5)):
     recorded whether or not it is reported to the Autoriteit Persoonsgegevens."""
@@ -132,8 +143,13 @@ class Incident(models.Model):
     ap_reported = models.BooleanField(_("gemeld bij de Autoriteit Persoonsgegevens"), default=False)
     ap_reported_at = models.DateTimeField(null=True, blank=True)
     ap_reference = models.CharField(_("meldnummer AP"), max_length=60, blank=True)
+    delay_reason = models.TextField(_("reden van de vertraging (art. 33 lid 1)"), blank=True)
     parents_informed = models.BooleanField(_("ouders geïnformeerd"), default=False)
-    parents_informed_at = models.DateTimeField(null=True, blank=True)
+    parents_informed_at = models.DateTimeField(null=True, blank=True)  # when the art. 34 notice was sent
+    parents_notice_text = models.TextField(_("bericht aan de ouders (art. 34)"), blank=True)
+    parents_notice_channel = models.CharField(
+        _("verstuurd via"), max_length=10, choices=NoticeChannel.choices, blank=True, default=""
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -281,6 +297,62 @@ class RegisterText(models.Model):
 
     class Meta:
         db_table = "ikc_share_registertext"  # the table keeps its name from before the app moved
+
+
+class Processor(models.Model):
+    """A processor (verwerker, art. 28) the organisation uses for the app's processing:
+    hosting, e-mail, the supplier. A recipient in the register (art. 30(1)(d)); its country
+    decides whether personal data go to a third country (art. 30(1)(e)). `activities`
+    names the register entries it serves (accountability/register.py keys; empty: all).
+    Ended, never deleted: the register shows the processors in use."""
+
+    class Role(models.TextChoices):
+        HOSTING = "hosting", _("Hosting (servers en opslag)")
+        EMAIL = "email", _("E-mail versturen")
+        SUPPLIER = "supplier", _("Leverancier van de app (beheer en ondersteuning)")
+        BACKUP = "backup", _("Back-ups")
+        OTHER = "other", _("Anders")
+
+    organisation = models.ForeignKey("ikc_share.Organisation", on_delete=models.PROTECT, related_name="processors")
+    name = models.CharField(_("naam van de verwerker"), max_length=200)
+    role = models.CharField(_("rol"), max_length=10, choices=Role.choices)
+    service = models.CharField(_("wat de verwerker doet"), max_length=300, blank=True)
+    country = models.CharField(_("land waar de gegevens worden verwerkt"), max_length=2, default="NL")
+    safeguards = models.TextField(_("waarborgen bij doorgifte buiten de EER (art. 44-49)"), blank=True)
+    agreement_on = models.DateField(_("verwerkersovereenkomst (art. 28) gesloten op"), null=True, blank=True)
+    activities = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["role", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["hosting", "email", "supplier", "backup", "other"]), name="processor_role_valid"
+            ),
+            models.CheckConstraint(condition=Q(country__regex=r"^[A-Z]{2}$"), name="processor_country_code"),
+        ]
+        indexes = [models.Index(fields=["organisation", "ended_on"], name="processor_org_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ControllerSetting(models.Model):
+    """What kind of controller the organisation is, where the law asks: the board of a
+    public school (openbaar onderwijs) is an administrative authority (bestuursorgaan), so a
+    parent contests its refusal of a request with an objection under the Awb (art. 34
+    UAVG); against any other controller they go to the civil court (art. 35 UAVG). Without
+    a row: not an administrative authority."""
+
+    organisation = models.OneToOneField(
+        "ikc_share.Organisation", on_delete=models.PROTECT, related_name="controller_setting"
+    )
+    public_authority = models.BooleanField(_("bestuursorgaan (openbaar onderwijs)"), default=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
 
 
 # Rights requests are a sub-area of this app (accountability/rights/).

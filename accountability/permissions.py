@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accountability.models import AdviceNote, AuditReport, Incident, IncidentNotice, VerificationJob
+from accountability.models import AdviceNote, AuditReport, Incident, IncidentNotice, Processor, VerificationJob
 from accountability.rights.models import RightsRequest
 from accountability.schedule import DEFAULTS, RetentionDefault
 from ikc_share import permissions as core
@@ -129,6 +129,18 @@ def get_incident(user, pk: int, *, need: str = "read") -> Incident:
         user,
         pk,
         may=lambda organisation: may(user, organisation),
+    )
+
+
+def get_processor(user, pk: int) -> Processor:
+    """A processor in the register, to change or end: the director of its organisation; 403
+    for its other members (the privacy officer reads it on the register page), 404 for
+    anyone else."""
+    return core.get_in_organisations(
+        Processor.objects.select_related("organisation").filter(ended_on__isnull=True),
+        user,
+        pk,
+        may=lambda organisation: can_manage(user, organisation),
     )
 
 

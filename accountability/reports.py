@@ -6,6 +6,10 @@ CSV on PostgreSQL: the filtered query runs as `COPY (…) TO STDOUT WITH (FORMAT
 the chunks psycopg receives are passed on as they come (no Python row objects, no JSON
 work: the server writes the CSV). Elsewhere the rows stream through csv.writer from a
 chunked iterator. Either way memory stays flat whatever the number of rows.
+
+No cell of a CSV starts a spreadsheet formula: text that begins with = + - @ TAB or CR
+(a name, a register text a director wrote) gets a leading quote (CSV injection), in SQL
+for the streamed audit trail, with `spreadsheet_safe` elsewhere.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Value, When
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Trim
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accountability import register as register_module
 from accountability import sentences
 from accountability.audit_browser import AuditQuery, audit_events
+from accountability.audit_names import action_label
 from agreements.letters.render import ASSET_BASE, html_to_pdf
 
 if TYPE_CHECKING:
@@ -44,11 +49,21 @@ class _Echo:
         return value
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A text cell as written to a CSV: with a leading quote when it would start a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _formula_safe(field: str) -> Case:
-    """A name that starts with = + - @ would run as a formula in a spreadsheet: quote it."""
+    """`spreadsheet_safe` in SQL, for the annotation `field`."""
     risky = Q()
-    for char in "=+-@":
-        risky |= Q(**{"actor__first_name__startswith": char})
+    for char in FORMULA_STARTS:
+        risky |= Q(**{f"{field}__startswith": char})
     return Case(When(risky, then=Concat(Value("'"), F(field))), default=F(field), output_field=CharField())
 
 
@@ -56,7 +71,9 @@ def audit_csv_values(*, organisation: Organisation, query: AuditQuery):
     """The filtered events as the CSV's columns, oldest first, the actor's name joined in SQL."""
     return (
         audit_events(organisation=organisation, query=query)
-        .annotate(actor_full=Concat("actor__first_name", Value(" "), "actor__last_name", output_field=CharField()))
+        .annotate(
+            actor_full=Trim(Concat("actor__first_name", Value(" "), "actor__last_name", output_field=CharField()))
+        )
         .annotate(actor_name=_formula_safe("actor_full"))
         .order_by("id")
         .values_list(
@@ -93,7 +110,7 @@ def audit_csv_stream(*, organisation: Organisation, query: AuditQuery) -> Iterat
                     seq,
                     at.astimezone(datetime.UTC).isoformat(),
                     actor_id if actor_id is not None else "",
-                    (actor or "").strip(),
+                    actor or "",
                     action,
                     ttype,
                     tid,
@@ -135,7 +152,8 @@ def report_summary(*, organisation: Organisation, query: AuditQuery) -> list[dic
     rows = []
     for r in counts:
         group = sentences.group_of(r["action"])
-        rows.append({"action": r["action"], "group": str(sentences.GROUPS.get(group, group)), "n": r["n"]})
+        label = sentences.GROUPS.get(group, group)
+        rows.append({"action": action_label(r["action"], label), "group": str(label), "n": r["n"]})
     return sorted(rows, key=lambda r: (r["group"], r["action"]))
 
 
@@ -160,7 +178,7 @@ def register_csv(*, organisation: Organisation) -> str:
     lines = []
     writer = csv.writer(_Echo())
     for row in register_module.csv_rows(reg):
-        lines.append(writer.writerow(row))
+        lines.append(writer.writerow([spreadsheet_safe(cell) for cell in row]))
     return "\ufeff" + "".join(lines)
 
 

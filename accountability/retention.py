@@ -100,7 +100,8 @@ def retention_run(
 
     for request in requests_due(organisation=organisation, today=today, months=months(Kind.RIGHTS_REQUESTS))[:BATCH]:
         with transaction.atomic():
-            files = [f.name for f in (request.export_json, request.export_pdf) if f]
+            stored = (request.export_json, request.export_pdf, request.released_json, request.released_pdf)
+            files = [f.name for f in stored if f]
             pk = request.pk
             RightsRequest.objects.filter(pk=pk).delete()
             _record(run, Kind.RIGHTS_REQUESTS, "consent.rightsrequest", pk, PurgeRecord.Action.DELETED)

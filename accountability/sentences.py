@@ -35,6 +35,7 @@ GROUPS: dict[str, Any] = {
     "auth": gettext_lazy("Inloggen"),
     "audit": gettext_lazy("Audittrail en verantwoording"),
     "retention": gettext_lazy("Bewaartermijnen"),
+    "admin": gettext_lazy("Technisch beheer"),
 }
 # Actions whose group is not their own prefix.
 GROUP_OF = {
@@ -48,6 +49,9 @@ GROUP_OF = {
     "audit_report.finished": "audit",
     "register.security_updated": "audit",
     "register.exported": "audit",
+    "register.processor_saved": "audit",
+    "register.processor_ended": "audit",
+    "register.controller_updated": "audit",
     "guardian.login_linked": "invitation",
     "function_title.created": "membership",
     "organisation.created": "membership",
@@ -188,6 +192,28 @@ def _rights(template: str) -> Sentence:
     return render
 
 
+# What the operator changed in the Django admin (ikc_share/admin.py), by the payload's model.
+ADMIN_OBJECTS = {
+    "ikc_share.ikc": gettext_lazy("het IKC"),
+    "ikc_share.organisation": gettext_lazy("de organisatie"),
+    "ikc_share.location": gettext_lazy("een locatie"),
+    "ikc_share.functiontitle": gettext_lazy("een functietitel"),
+    "agreements.datacategory": gettext_lazy("een gegevenscategorie"),
+}
+
+
+def _admin(template: str) -> Sentence:
+    def render(e: AuditEvent, p: dict[str, Any], n: Names) -> str:
+        return _(template) % {
+            "actor": n.actor(e.actor_id),
+            "what": ADMIN_OBJECTS.get(p.get("model"), p.get("model") or "–"),
+            "fields": ", ".join(str(f) for f in p.get("fields") or []) or "–",
+            "user": n.person(int_or_none(p.get("user"))),
+        }
+
+    return render
+
+
 def _count(template: str, key: str) -> Sentence:
     def render(e: AuditEvent, p: dict[str, Any], n: Names) -> str:
         value = p.get(key)
@@ -275,6 +301,10 @@ SENTENCES: dict[str, Sentence] = {
     "transfer.child_created": _simple(N_("%(actor)s maakte %(child)s aan vanuit overdracht %(transfer)s")),
     "transfer.rectified": _simple(N_("%(actor)s corrigeerde overdracht %(transfer)s")),
     "transfer.erased": _simple(N_("%(actor)s wiste overdracht %(transfer)s")),
+    "transfer.received_erased": _simple(N_("%(actor)s wiste de ontvangen kopie van overdracht %(transfer)s")),
+    "transfer.erasure_reminder_sent": _simple(
+        N_("Het systeem vroeg %(user)s ontvangen gegevens te wissen (toestemming ingetrokken)")
+    ),
     "transfer.destroyed": _simple(N_("%(actor)s vernietigde de inhoud van overdracht %(transfer)s (niet verzonden)")),
     "transfer.purged": _simple(N_("Overdracht %(transfer)s werd verwijderd: de bewaartermijn was voorbij")),
     "transfer.parent_copy_removed": _simple(
@@ -323,6 +353,10 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "rights_request.assigned": _rights(N_("%(actor)s wees verzoek %(id)s toe aan %(assignee)s")),
     "rights_request.export_prepared": _rights(N_("De gegevens voor inzageverzoek %(id)s werden verzameld")),
+    "rights_request.export_reviewed": _rights(
+        N_("%(actor)s controleerde de vrije teksten van de inzage bij verzoek %(id)s")
+    ),
+    "rights_request.export_released": _rights(N_("%(actor)s gaf de inzage bij verzoek %(id)s vrij")),
     "rights_request.export_downloaded": _rights(N_("%(actor)s downloadde de inzage bij verzoek %(id)s")),
     "rights_request.erasure_performed": _rights(
         N_("%(actor)s voerde de verwijdering uit bij verzoek %(id)s (kind: %(child)s)")
@@ -333,18 +367,31 @@ SENTENCES: dict[str, Sentence] = {
     "incident.updated": _simple(N_("%(actor)s werkte incident %(target)s bij")),
     "incident.shared": _simple(N_("%(actor)s meldde incident %(target)s aan de andere organisatie van het IKC")),
     "incident.closed": _simple(N_("%(actor)s sloot incident %(target)s af")),
+    "incident.parents_notified": _simple(N_("%(actor)s legde het bericht aan de ouders over incident %(target)s vast")),
     "advice.added": _simple(N_("%(actor)s schreef een advies")),
     "audit.exported": _simple(N_("%(actor)s exporteerde de audittrail (CSV)")),
     "audit.verify_requested": _simple(N_("%(actor)s liet de keten van de audittrail controleren")),
     "audit.verified": _simple(N_("De controle van de keten van de audittrail is klaar")),
+    "audit.chain_keyed": _simple(N_("De keten van de audittrail is vanaf hier met een sleutel beveiligd")),
     "audit_report.requested": _simple(N_("%(actor)s vroeg een auditrapport (PDF) aan")),
     "audit_report.finished": _simple(N_("Het auditrapport (PDF) is klaar")),
     "register.security_updated": _simple(
         N_("%(actor)s wijzigde de beveiligingsmaatregelen in het verwerkingsregister")
     ),
     "register.exported": _simple(N_("%(actor)s exporteerde het verwerkingsregister")),
+    "register.processor_saved": _simple(N_("%(actor)s legde verwerker %(target)s vast in het verwerkingsregister")),
+    "register.processor_ended": _simple(N_("%(actor)s beëindigde verwerker %(target)s in het verwerkingsregister")),
+    "register.controller_updated": _simple(
+        N_("%(actor)s wijzigde de gegevens van de verwerkingsverantwoordelijke in het verwerkingsregister")
+    ),
     "retention_rule.updated": _simple(N_("%(actor)s wijzigde een bewaartermijn")),
     "retention.run": _count(N_("De bewaartermijnen werden uitgevoerd (%(n)s records)"), "total"),
+    # The Django admin (operators; ikc_share/admin.py)
+    "admin.changed": _admin(N_("%(actor)s wijzigde via het technisch beheer %(what)s (velden: %(fields)s)")),
+    "admin.deleted": _admin(N_("%(actor)s verwijderde via het technisch beheer %(what)s")),
+    "admin.two_factor_removed": _admin(
+        N_("%(actor)s verwijderde via het technisch beheer de tweestapsverificatie van %(user)s")
+    ),
 }
 
 

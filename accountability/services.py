@@ -20,16 +20,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability import tasks
+from accountability.deadlines import breach_delay_needs_reason
 from accountability.models import (
     AdviceNote,
     AuditReport,
     Incident,
     IncidentNotice,
+    NoticeChannel,
     RegisterText,
     RetentionRule,
     VerificationJob,
 )
 from accountability.schedule import DEFAULTS
+from ikc_share import outbox
 from ikc_share import selectors as core_selectors
 from ikc_share.audit import audit_record
 from ikc_share.choices import MembershipRole
@@ -50,8 +53,9 @@ INCIDENT_FIELDS = [
     "risk_assessment",
     "measures",
     "ap_reported",
+    "ap_reported_at",
     "ap_reference",
-    "parents_informed",
+    "delay_reason",
 ]
 
 
@@ -71,16 +75,29 @@ def _check_discovered(discovered_at: datetime.datetime) -> None:
 
 
 def _stamp_flags(incident: Incident, now: datetime.datetime) -> None:
-    """The moment a report or the parents' information was recorded (the 72-hour clock
-    stops at the report)."""
+    """The moment of the report (given, or now; the 72-hour clock stops at the report), and
+    the reason for a late one (art. 33(1)). The parents' information is recorded with its
+    notice (`incident_parents_notice_record`)."""
     if incident.ap_reported and incident.ap_reported_at is None:
         incident.ap_reported_at = now
     if not incident.ap_reported:
         incident.ap_reported_at = None
-    if incident.parents_informed and incident.parents_informed_at is None:
-        incident.parents_informed_at = now
-    if not incident.parents_informed:
-        incident.parents_informed_at = None
+    if incident.ap_reported_at is not None and not (
+        incident.discovered_at <= incident.ap_reported_at <= now + datetime.timedelta(minutes=5)
+    ):
+        raise ValidationError(_("De melding bij de AP ligt tussen het moment van ontdekken en nu."))
+    if not incident.delay_reason and breach_delay_needs_reason(
+        discovered_at=incident.discovered_at,
+        recorded_at=incident.recorded_at,
+        reported_at=incident.ap_reported_at,
+        risk=incident.risk,
+    ):
+        raise ValidationError(
+            _(
+                "Meer dan 72 uur na ontdekking: schrijf de reden van de vertraging op; die hoort bij de melding aan "
+                "de Autoriteit Persoonsgegevens (art. 33 lid 1 AVG)."
+            )
+        )
 
 
 def _other_organisations(organisation: Organisation) -> list[Organisation]:
@@ -126,8 +143,9 @@ def incident_record(
     risk_assessment: str = "",
     measures: str = "",
     ap_reported: bool = False,
+    ap_reported_at: datetime.datetime | None = None,
     ap_reference: str = "",
-    parents_informed: bool = False,
+    delay_reason: str = "",
 ) -> Incident:
     children = _check_children(organisation, children)
     _check_discovered(discovered_at)
@@ -149,8 +167,9 @@ def incident_record(
         risk_assessment=risk_assessment.strip(),
         measures=measures.strip(),
         ap_reported=ap_reported,
+        ap_reported_at=ap_reported_at if ap_reported else None,
         ap_reference=ap_reference.strip(),
-        parents_informed=parents_informed,
+        delay_reason=delay_reason.strip(),
         recorded_by=actor,
         recorded_at=now,
         updated_at=now,
@@ -170,7 +189,7 @@ def incident_record(
             "categories": incident.data_categories,
             "risk": risk,
             "ap_reported": ap_reported,
-            "parents_informed": parents_informed,
+            "delay_reason": bool(incident.delay_reason),
             "touches_exchange": touches_exchange,
             "notices": shared,
         },
@@ -217,6 +236,7 @@ def incident_update(*, incident: Incident, actor, children: Iterable[Child] | No
             "fields": sorted(changed),
             "risk": incident.risk,
             "ap_reported": incident.ap_reported,
+            "delay_reason": bool(incident.delay_reason),
             "parents_informed": incident.parents_informed,
             "notices": shared,
         },
@@ -235,14 +255,58 @@ def incident_close(*, incident: Incident, actor) -> Incident:
         raise ValidationError(
             _("Bij dit risico moet het datalek bij de Autoriteit Persoonsgegevens zijn gemeld voordat u afsluit.")
         )
-    if incident.risk == Incident.Risk.HIGH and not incident.parents_informed:
-        raise ValidationError(_("Bij een hoog risico moeten de ouders zijn geïnformeerd voordat u afsluit (art. 34)."))
+    if incident.risk == Incident.Risk.HIGH and not (incident.parents_informed and incident.parents_notice_text):
+        raise ValidationError(
+            _(
+                "Bij een hoog risico moeten de ouders zijn geïnformeerd voordat u afsluit: leg het bericht vast "
+                "(art. 34)."
+            )
+        )
     now = timezone.now()
     incident.status = Incident.Status.CLOSED
     incident.closed_at = now
     incident.updated_at = now
     incident.save(update_fields=["status", "closed_at", "updated_at"])
     audit_record(organisation=incident.organisation, actor=actor, action="incident.closed", target=incident)
+    return incident
+
+
+@transaction.atomic
+def incident_parents_notice_record(
+    *, incident: Incident, actor, text: str, channel: str, sent_at: datetime.datetime
+) -> Incident:
+    """Record the notice to the parents (art. 34): its text, how and when it was sent. Art.
+    34(2): in clear language the nature of the breach, the contact point, the likely
+    consequences and the measures. Recorded once; the audit event holds no text."""
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=incident.pk)
+    text = text.strip()
+    if incident.status == Incident.Status.CLOSED:
+        raise ValidationError(_("Dit incident is afgesloten en kan niet meer worden gewijzigd."))
+    if incident.parents_notice_text:
+        raise ValidationError(_("Het bericht aan de ouders is al vastgelegd."))
+    if not text:
+        raise ValidationError(_("Neem de tekst op van het bericht dat de ouders kregen."))
+    if channel not in NoticeChannel.values:
+        raise ValidationError(_("Kies hoe het bericht is verstuurd."))
+    if not incident.discovered_at <= sent_at <= timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError(_("Het bericht is verstuurd tussen het moment van ontdekken en nu."))
+    incident.parents_informed = True
+    incident.parents_informed_at = sent_at
+    incident.parents_notice_text = text
+    incident.parents_notice_channel = channel
+    incident.updated_at = timezone.now()
+    incident.save(
+        update_fields=[
+            "parents_informed", "parents_informed_at", "parents_notice_text", "parents_notice_channel", "updated_at",
+        ]
+    )  # fmt: skip
+    audit_record(
+        organisation=incident.organisation,
+        actor=actor,
+        action="incident.parents_notified",
+        target=incident,
+        payload={"number": incident.number, "channel": channel, "sent_at": sent_at.isoformat()},
+    )
     return incident
 
 
@@ -335,7 +399,7 @@ def verification_request(*, organisation: Organisation, actor) -> VerificationJo
         return running
     job = VerificationJob.objects.create(organisation=organisation, requested_by=actor)
     job_id = job.pk
-    transaction.on_commit(lambda: tasks.verify_organisation_chain.delay(job_id))
+    outbox.enqueue(tasks.verify_organisation_chain, job_id)
     audit_record(organisation=organisation, actor=actor, action="audit.verify_requested", target=job)
     return job
 
@@ -356,7 +420,7 @@ def audit_report_request(
         organisation=organisation, requested_by=actor, date_from=date_from, date_to=date_to
     )
     report_id = report.pk
-    transaction.on_commit(lambda: tasks.build_audit_report.delay(report_id))
+    outbox.enqueue(tasks.build_audit_report, report_id)
     audit_record(
         organisation=organisation,
         actor=actor,

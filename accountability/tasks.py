@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from accountability import jobs, retention
+from accountability import jobs, notifications, retention
 from accountability.rights import export as rights_export
+from accountability.rights import release as rights_release
 
 
 @shared_task(acks_late=True)
@@ -36,6 +37,16 @@ def build_access_export(request_id: int) -> int:
         raise
 
 
+@shared_task(acks_late=True)
+def release_access_export(request_id: int) -> int:
+    """Build the released access export after the handler's review (art. 15(4))."""
+    try:
+        return rights_release.release_build(request_id=request_id).pk
+    except Exception:
+        rights_release.release_failed(request_id=request_id)
+        raise
+
+
 @shared_task
 def retention_nightly() -> int:
     """Nightly (Celery beat): carry out each organisation's retention schedule."""
@@ -46,3 +57,9 @@ def retention_nightly() -> int:
 def rights_reminders_daily() -> int:
     """Daily (Celery beat): remind whoever handles a rights request before its deadline."""
     return jobs.rights_reminders_send()
+
+
+@shared_task
+def notify_rights_request_filed(request_id: int) -> int:
+    """A rights request came in: tell its handlers (directors and privacy contacts)."""
+    return notifications.rights_request_filed_send(request_id=request_id)

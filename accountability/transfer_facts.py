@@ -1,7 +1,8 @@
 """What the accountability pages need to know about transfers (agreements/transfer_models.py
 and transfers/): counts per agreement, a child's transfers for an access request
 with who opened them (by function title and organisation, never by name), the received
-copies due for removal, and the sender's erasure service (art. 17 and 19).
+copies due for removal, and the erasure services: the sender's (art. 17 and 19) and the
+receiver's own (a copy received on consent).
 
 Set-based reads (a fixed number of queries). Nothing here changes a transfer: erasure goes
 through the transfers' own service.
@@ -229,6 +230,17 @@ def sent_for_erasure(*, child: Child) -> list[ErasableTransfer]:
 
 def erase_sent(*, transfer: Transfer, actor) -> None:
     transfer_services.transfer_erase(transfer=transfer, reason="erasure_request", actor=actor)
+
+
+def received_on_consent(received: ReceivedTransfer) -> bool:
+    """Received on the parents' consent (a): on their request for erasure the receiver erases
+    its copy (art. 17(1)(b)); copies under another basis follow the agreement's retention."""
+    return bases.asks_consent(received.transfer.version)
+
+
+def erase_received(*, received: ReceivedTransfer, actor) -> None:
+    """The receiver's own erasure of its copy (transfers/services/erasure.py), on request."""
+    transfer_services.received_erase(received=received, reason="erasure_request", actor=actor)
 
 
 def received_for_child(*, child: Child) -> list[ReceivedTransfer]:

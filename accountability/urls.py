@@ -19,6 +19,10 @@ urlpatterns = [
     path("organisations/<id:org_pk>/register/", register.register, name="register"),
     path("organisations/<id:org_pk>/register.<str:fmt>", register.register_export, name="register-export"),
     path("organisations/<id:org_pk>/register/security/", register.register_security, name="register-security"),
+    path("organisations/<id:org_pk>/register/controller/", register.controller_setting, name="register-controller"),
+    path("organisations/<id:org_pk>/register/processors/new/", register.processor_create, name="processor-create"),
+    path("register/processors/<id:pk>/", register.processor_edit, name="processor-edit"),
+    path("register/processors/<id:pk>/end/", register.processor_end, name="processor-end"),
     # Retention schedule
     path("organisations/<id:org_pk>/retention/", retention.retention, name="retention"),
     path("organisations/<id:org_pk>/retention/<slug:kind>/", retention.retention_edit, name="retention-edit"),
@@ -28,6 +32,7 @@ urlpatterns = [
     path("incidents/<id:pk>/", incidents.incident_detail, name="incident-detail"),
     path("incidents/<id:pk>/edit/", incidents.incident_edit, name="incident-edit"),
     path("incidents/<id:pk>/close/", incidents.incident_close, name="incident-close"),
+    path("incidents/<id:pk>/parents-notice/", incidents.incident_parents_notice, name="incident-parents-notice"),
     path("incident-notices/<id:pk>/", incidents.incident_notice, name="incident-notice"),
     # The privacy officer's advice
     path("organisations/<id:org_pk>/advice/", dashboard.advice_add, name="advice-add"),

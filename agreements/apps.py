@@ -13,3 +13,9 @@ class AgreementsConfig(AppConfig):
         # The staff child page lists the active agreements under which the child's own
         # organisation shares (the core never imports this app).
         register_child_section(child_section)
+
+        from agreements.todos import agreement_todos
+        from ikc_share.todos import register_todo_provider
+
+        # The home page's to-do list: versions waiting for the director's approval.
+        register_todo_provider(agreement_todos)

@@ -7,8 +7,16 @@
 - BSO ↔ school daily care as TWO agreements, one per sending controller, under consent;
 - a draft about care needs and health (special categories, explicit consent).
 
+Scopes (agreements/rules/scope.py): the VVE handover concerns only the daycare's children
+with a VVE programme, the BSO → school agreement only the children at the BSO; the others
+concern every child of their sender. A daycare child without VVE is therefore not asked
+about the VVE handover nor the BSO agreement, gets neither letter and does not see them in
+the portal.
+
 Everything goes through the services, so the audit trail is written. Idempotent: an
-agreement that already exists (by title, in this IKC) is left alone. The generic
+agreement that already exists (by title, in this IKC) is left alone, except that an active
+version from before scopes existed is amended to the demo's scope once (through the
+services: amend, edit, submit, both approve; narrowing is not a material change). The generic
 information letters of the active versions (Dutch and English) are made here and now,
 not by the worker, so the demo has them at once; making them again returns the stored ones.
 """
@@ -45,6 +53,7 @@ class _Demo:
     roles: list[str]  # the receiving organisation's function titles
     retention_months: int
     options: dict = field(default_factory=dict)  # further VersionSpec fields
+    scope: dict = field(default_factory=dict)  # scope_* VersionSpec fields; "scope_locations": the ctx attributes
     activate: bool = True  # False: left a draft
 
 
@@ -110,6 +119,7 @@ _AGREEMENTS = (
         roles=["Leerkracht groep 1-2", "Intern begeleider"],
         retention_months=24,
         options={"statutory_provision": rules.DEFAULT_VVE_REFERENCE},
+        scope={"scope_locations": ["daycare"], "scope_vve_only": True},
     ),
     _Demo(
         title="Afstemming dagelijkse zorg: BSO naar school",
@@ -130,6 +140,7 @@ _AGREEMENTS = (
         methods=frozenset({rules.METHOD_IN_APP}),
         roles=["Leerkracht groep 1-2", "Leerkracht groep 3", "Leerkracht groep 4-5"],
         retention_months=12,
+        scope={"scope_locations": ["bso"]},
     ),
     _Demo(
         title="Afstemming dagelijkse zorg: school naar BSO",
@@ -195,15 +206,44 @@ def _spec(ctx, demo: _Demo, *, start: datetime.date) -> rules.VersionSpec:
         retention_months=demo.retention_months,
         valid_from=start,
         **demo.options,
+        **_scope(ctx, demo),
     )
+
+
+def _scope(ctx, demo: _Demo) -> dict:
+    """The demo's scope as VersionSpec fields (its locations from the seed context)."""
+    fields = dict(demo.scope)
+    fields["scope_locations"] = [getattr(ctx, name) for name in fields.get("scope_locations", [])]
+    return fields
+
+
+def _rescope(ctx, demo: _Demo, directors: dict) -> None:
+    """An active demo version from before scopes existed gets the demo's scope once, as a
+    director would do it: amend, edit, submit, both approve."""
+    if not demo.scope:
+        return
+    active = AgreementVersion.objects.filter(
+        agreement__ikc=ctx.ikc, agreement__title=demo.title, status=AgreementVersion.Status.ACTIVE
+    ).first()
+    if active is None or not rules.scope.scope_of(active).is_everyone:
+        return
+    if active.agreement.versions.filter(status__in=services.OPEN_STATUSES).exists():
+        return
+    spec = rules.spec_from_version(active)
+    for name, value in _scope(ctx, demo).items():
+        setattr(spec, name, value)
+    sender, receiver = spec.sending_organisation, spec.receiving_organisation
+    draft = services.agreement_amend(agreement=active.agreement, actor=directors[sender.pk])
+    services.agreement_version_update(version=draft, actor=directors[sender.pk], spec=spec)
+    services.agreement_version_submit(version=draft, actor=directors[sender.pk])  # the sender's approval
+    services.agreement_version_approve(version=draft, actor=directors[receiver.pk], organisation=receiver)
 
 
 def _activate(*, spec: rules.VersionSpec, title: str, directors: dict) -> None:
     """Draft by the sending side's director, submit, and approve on both sides."""
     sender, receiver = spec.sending_organisation, spec.receiving_organisation
     version = services.agreement_create(actor=directors[sender.pk], spec=spec, title=title)
-    services.agreement_version_submit(version=version, actor=directors[sender.pk])
-    services.agreement_version_approve(version=version, actor=directors[sender.pk], organisation=sender)
+    services.agreement_version_submit(version=version, actor=directors[sender.pk])  # the sender's approval
     services.agreement_version_approve(version=version, actor=directors[receiver.pk], organisation=receiver)
 
 
@@ -215,6 +255,7 @@ def seed(ctx) -> None:
 
     for demo in _AGREEMENTS:
         if Agreement.objects.filter(ikc=ctx.ikc, title=demo.title).exists():
+            _rescope(ctx, demo, directors)
             continue
         spec = _spec(ctx, demo, start=start)
         if demo.activate:

@@ -163,6 +163,34 @@ class VersionForm(forms.Form):
             "kan het gedeelde openen."
         ),
     )
+    scope_locations = SafeModelMultipleChoiceField(
+        label=_("Voor kinderen op deze locaties"),
+        queryset=None,  # the sender's, set in __init__
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    scope_min_age = forms.IntegerField(
+        label=_("Vanaf leeftijd (jaar)"),
+        min_value=rules.scope.MIN_AGE,
+        max_value=rules.scope.MAX_AGE,
+        required=False,
+        help_text=_("Leeg laten: geen ondergrens."),
+    )
+    scope_max_age = forms.IntegerField(
+        label=_("Tot en met leeftijd (jaar)"),
+        min_value=rules.scope.MIN_AGE,
+        max_value=rules.scope.MAX_AGE,
+        required=False,
+        help_text=_(
+            "Leeg laten: geen bovengrens. De leeftijd telt in hele jaren, op de dag dat ouders worden benaderd "
+            "of er wordt gedeeld."
+        ),
+    )
+    scope_vve_only = forms.BooleanField(
+        label=_("Alleen voor kinderen met een VVE-programma"),
+        required=False,
+        help_text=_("Zoals vastgelegd bij het kind (‘VVE-programma gevolgd’)."),
+    )
     retention_months = forms.IntegerField(
         label=_("Bewaartermijn bij de ontvanger (maanden)"),
         min_value=1,
@@ -214,11 +242,16 @@ class VersionForm(forms.Form):
         help_text=_("Leeg laten: zolang de afspraak geldt."),
     )
 
-    def __init__(self, *args, receiver: Organisation, **kwargs):
+    def __init__(self, *args, sender: Organisation, receiver: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
+        self.sender = sender
         self.receiver = receiver
         self.fields["receiving_roles"].queryset = core_selectors.function_titles_of(organisation_id=receiver.pk)
         self.fields["receiving_locations"].queryset = core_selectors.locations_of(organisation_id=receiver.pk)
+        self.fields["scope_locations"].queryset = core_selectors.locations_of(organisation_id=sender.pk)
+        self.fields["scope_locations"].help_text = _("Locaties van %(sender)s. Geen keuze = alle locaties.") % {
+            "sender": sender.name
+        }
         if not self.is_bound and not self.initial:  # a new agreement: sensible defaults
             self.initial.update(
                 {
@@ -279,6 +312,10 @@ def version_initial(version: AgreementVersion) -> dict:
         "methods": methods,
         "receiving_roles": list(version.receiving_roles.all()),
         "receiving_locations": list(version.receiving_locations.all()),
+        "scope_locations": list(version.scope_locations.all()),
+        "scope_min_age": version.scope_min_age,
+        "scope_max_age": version.scope_max_age,
+        "scope_vve_only": version.scope_vve_only,
         "retention_months": version.retention_months,
         "valid_from": version.valid_from,
         "valid_until": version.valid_until,
@@ -324,6 +361,10 @@ def version_spec(
         parents_read_days=data["parents_read_days"],
         objection_wait_days=data["objection_wait_days"],
         consent_valid_months=data.get("consent_valid_months"),
+        scope_locations=list(data.get("scope_locations") or []),
+        scope_min_age=data.get("scope_min_age"),
+        scope_max_age=data.get("scope_max_age"),
+        scope_vve_only=bool(data.get("scope_vve_only")),
     )
 
 

@@ -71,6 +71,7 @@ def _display(spec: rules.VersionSpec) -> dict[str, tuple[str, str, bool]]:
     until = formats.date_format(spec.valid_until, "j F Y") if spec.valid_until else _("geen einddatum")
     return {
         "purpose": (_("Doel"), label(Purpose, spec.purpose), False),
+        "scope": (_("Voor welke kinderen"), rules.scope.describe(rules.scope.scope_of_spec(spec)), False),
         "purpose_explanation": (_("Uitleg voor ouders"), spec.purpose_explanation, True),
         "legal_basis": (_("Grondslag"), label(LegalBasis, spec.legal_basis), False),
         "art9_condition": (_("Uitzondering art. 9 lid 2"), label(Art9Condition, spec.art9_condition or ""), False),
@@ -112,6 +113,7 @@ _MATERIAL_CODES = {
     "art9_condition": {"art9_condition"},
     "receiving_roles": {"roles_added"},
     "retention_months": {"retention"},
+    "scope": {"scope_widened"},
 }
 
 

@@ -120,6 +120,18 @@ class AgreementVersion(models.Model):
         related_name="receiving_agreement_versions",
         help_text=_("Locations of the receiving organisation it may be addressed to; none = all."),
     )
+    # Scope: which children of the SENDING organisation the version concerns (see
+    # agreements/rules/scope.py). Nothing chosen: every child, as before scopes existed.
+    scope_locations = models.ManyToManyField(
+        "ikc_share.Location",
+        blank=True,
+        related_name="scoped_agreement_versions",
+        verbose_name=_("voor kinderen op deze locaties"),
+        help_text=_("Locaties van de verzendende organisatie; geen keuze = alle locaties."),
+    )
+    scope_min_age = models.PositiveSmallIntegerField(_("voor kinderen vanaf (jaar)"), null=True, blank=True)
+    scope_max_age = models.PositiveSmallIntegerField(_("voor kinderen tot en met (jaar)"), null=True, blank=True)
+    scope_vve_only = models.BooleanField(_("alleen voor kinderen met een VVE-programma"), default=False)
     retention_months = models.PositiveSmallIntegerField(_("retention at the receiving side (months)"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until (inclusive)"), null=True, blank=True)
@@ -153,6 +165,12 @@ class AgreementVersion(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(method_in_app=True) | Q(method_meeting=True), name="agreement_version_has_method"
+            ),
+            models.CheckConstraint(
+                condition=Q(scope_min_age__isnull=True)
+                | Q(scope_max_age__isnull=True)
+                | Q(scope_min_age__lte=models.F("scope_max_age")),
+                name="agreement_version_scope_age_order",
             ),
         ]
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, QuerySet
 from django.utils import timezone
 
 from agreements import permissions, rules
@@ -41,6 +41,7 @@ def _version_queryset():
         Prefetch("items", queryset=AgreementItem.objects.select_related("category")),
         "receiving_roles",
         "receiving_locations",
+        "scope_locations",
     )
 
 
@@ -186,7 +187,8 @@ class AgreementOverview:
 
     @property
     def may_end(self) -> bool:
-        return self.can_manage and not self.agreement.ended_at
+        """Only an agreement in force ends; a draft that never became active is not ended."""
+        return self.can_manage and self.active is not None and not self.agreement.ended_at
 
 
 def agreement_overview(*, agreement: Agreement, user) -> AgreementOverview:
@@ -242,12 +244,14 @@ class ChildPage:
     under which the child's own organisation sends (by agreement title, with both
     organisations, the IKC, the items and their categories, the receiving roles and
     locations and the approvals: everything check_transfers and the consent summaries
-    read), and the consent facts of the child under each of them at that moment. Nothing
-    here is a verdict: the sections apply the rules to these facts now."""
+    read), the consent facts of the child under each of them at that moment, and those
+    of them whose scope concerns the child (`concerning`). Nothing here is a verdict: the
+    sections apply the rules to these facts now."""
 
     at: datetime.datetime
     versions: list[AgreementVersion]
     consent_facts: dict
+    concerning: list[AgreementVersion] = field(default_factory=list)  # the versions whose scope concerns the child
 
     def categories(self, version: AgreementVersion) -> list[DataCategory]:
         """The version's categories in catalogue order (as consent's categories_of_versions)."""
@@ -273,6 +277,7 @@ def child_page(*, child: Child, shared: dict | None = None) -> ChildPage:
             Prefetch("items", queryset=AgreementItem.objects.select_related("category")),
             "receiving_roles",
             "receiving_locations",
+            "scope_locations",
             "approvals",
         )
         .order_by("agreement__title")
@@ -282,6 +287,7 @@ def child_page(*, child: Child, shared: dict | None = None) -> ChildPage:
         at=at,
         versions=versions,
         consent_facts=rules.consent.consent_facts_for_pairs(pairs=[(child, v) for v in versions], at=at),
+        concerning=[v for v in versions if rules.scope.in_scope(v, child, at)],
     )
     if shared is not None:
         shared[_CHILD_PAGE] = page
@@ -297,7 +303,8 @@ def child_section(*, child: Child, user, shared: dict | None = None) -> dict | N
     if not versions:
         return None
     today = timezone.localdate(page.at)
-    applying = [v for v in versions if rules.purpose_concerns(v.purpose, child.location.kind)]
+    outside = {v.pk: rules.scope.out_of_scope_reason(v, child, page.at) for v in versions}
+    applying = [v for v in versions if rules.purpose_concerns(v.purpose, child.location.kind) and not outside[v.pk]]
     verdicts = {}
     for provider in _version_verdicts:
         verdicts = dict(
@@ -314,11 +321,67 @@ def child_section(*, child: Child, user, shared: dict | None = None) -> dict | N
             "valid_today": v.is_valid_on(today),
             "needs_vve": rules.bases.is_legal_duty(v),
             "applies": v.pk in applies,
+            "out_of_scope": outside[v.pk],
             "verdict": verdicts.get(v.pk),
         }
         for v in versions
     ]
     return {"template": "agreements/_child_section.html", "agreement_rows": rows, "child": child}
+
+
+# --- Scope: which children a version concerns (the rule: agreements/rules/scope.py) -------
+
+
+def children_concerned(
+    *, children: QuerySet[Child], version: AgreementVersion, at: datetime.datetime
+) -> QuerySet[Child]:
+    """Of these children, those the version concerns at `at` (filtered by the database)."""
+    return children.filter(rules.scope.children_q(version, at))
+
+
+def concerned_child_ids(
+    *, children: QuerySet[Child], versions: Iterable[AgreementVersion], at: datetime.datetime
+) -> dict[int, set[int]]:
+    """Version id → the ids of these children that it concerns at `at`: one query, the
+    database deciding each (child, version) pair."""
+    versions = list(versions)
+    out: dict[int, set[int]] = {v.pk: set() for v in versions}
+    if not versions:
+        return out
+    flags = {
+        f"concerns_{v.pk}": ExpressionWrapper(rules.scope.children_q(v, at), output_field=BooleanField())
+        for v in versions
+    }
+    for pk, *values in children.annotate(**flags).values_list("pk", *flags):
+        for version, flag in zip(versions, values, strict=True):
+            if flag:
+                out[version.pk].add(pk)
+    return out
+
+
+def versions_concerning(
+    *, versions: QuerySet[AgreementVersion], child: Child, at: datetime.datetime
+) -> QuerySet[AgreementVersion]:
+    """Of these versions, those whose scope concerns the child at `at` (by the database)."""
+    return versions.filter(rules.scope.versions_q(child, at))
+
+
+def with_concerns(
+    *, versions: QuerySet[AgreementVersion], children: Iterable[Child], at: datetime.datetime
+) -> QuerySet[AgreementVersion]:
+    """These versions, each knowing (in the same query) which of the children its scope
+    concerns at `at`: ask `concerns(version, child)` (the parent portal's rows)."""
+    return versions.annotate(
+        **{
+            f"concerns_child_{c.pk}": ExpressionWrapper(rules.scope.versions_q(c, at), output_field=BooleanField())
+            for c in children
+        }
+    )
+
+
+def concerns(version: AgreementVersion, child: Child) -> bool:
+    """Whether `with_concerns` found that the version concerns the child."""
+    return bool(getattr(version, f"concerns_child_{child.pk}"))
 
 
 def versions_with_parties() -> QuerySet[AgreementVersion]:

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements import permissions, rules
+from agreements import permissions, rules, tasks
 from agreements.letters import services as letters_services
 from agreements.models import Agreement, AgreementItem, AgreementVersion, Approval, Purpose
 from ikc_share.audit import audit_record
@@ -83,6 +83,9 @@ def _write_content(version: AgreementVersion, spec: rules.VersionSpec) -> None:
     version.parents_read_days = spec.parents_read_days
     version.objection_wait_days = spec.objection_wait_days
     version.consent_valid_months = spec.consent_valid_months
+    version.scope_min_age = spec.scope_min_age
+    version.scope_max_age = spec.scope_max_age
+    version.scope_vve_only = spec.scope_vve_only
     version.save()
     version.items.all().delete()
     AgreementItem.objects.bulk_create(
@@ -90,6 +93,7 @@ def _write_content(version: AgreementVersion, spec: rules.VersionSpec) -> None:
     )
     version.receiving_roles.set(spec.receiving_roles)
     version.receiving_locations.set(spec.receiving_locations)
+    version.scope_locations.set(spec.scope_locations)
 
 
 def _classify(version: AgreementVersion, spec: rules.VersionSpec) -> None:
@@ -118,6 +122,9 @@ def _content_payload(version: AgreementVersion) -> dict:
         "categories": sorted(version.items.values_list("category__code", flat=True)),
         "roles": sorted(version.receiving_roles.values_list("pk", flat=True)),
         "retention_months": version.retention_months,
+        "scope_locations": sorted(version.scope_locations.values_list("pk", flat=True)),
+        "scope_ages": [version.scope_min_age, version.scope_max_age],
+        "scope_vve_only": version.scope_vve_only,
         "material": version.is_material_change,
     }
 
@@ -178,7 +185,12 @@ def agreement_version_update(
 
 @transaction.atomic
 def agreement_version_submit(*, version: AgreementVersion, actor) -> AgreementVersion:
-    """Offer a draft for approval by both directors. The rules are checked again."""
+    """Offer a draft for approval by both directors. The rules are checked again.
+
+    Submitting counts as the approval of the submitter's own organisation (an Approval at
+    the moment of submission, with its own audit event), so only the other side still
+    decides; a director of both parties chooses per side on the version's page as before.
+    The directors who still have to approve get an e-mail (a task, after commit)."""
     version = _locked_version(version)
     agreement = version.agreement
     permissions.require_party_director(actor, agreement)
@@ -192,6 +204,17 @@ def agreement_version_submit(*, version: AgreementVersion, actor) -> AgreementVe
     version.status = Status.AWAITING_APPROVAL
     version.submitted_at = timezone.now()
     version.save(update_fields=["status", "submitted_at", "is_material_change", "change_summary"])
+    sides = permissions.approval_sides(actor, agreement)
+    approval = None
+    if len(sides) == 1:
+        approval = Approval.objects.create(
+            version=version,
+            organisation=sides[0],
+            decided_by=actor,
+            decided_at=version.submitted_at,
+            decision=Approval.Decision.APPROVED,
+            comment="",
+        )
     _audit(
         agreement=agreement,
         actor=actor,
@@ -199,6 +222,22 @@ def agreement_version_submit(*, version: AgreementVersion, actor) -> AgreementVe
         target=version,
         payload={"version": version.pk, "number": version.number, "material": version.is_material_change},
     )
+    if approval is not None:
+        _audit(
+            agreement=agreement,
+            actor=actor,
+            action="agreement.approved",
+            target=version,
+            payload={
+                "version": version.pk,
+                "number": version.number,
+                "side": approval.organisation_id,
+                "approval": approval.pk,
+                "by_submitting": True,
+            },
+        )
+    version_id = version.pk
+    transaction.on_commit(lambda: tasks.notify_approval_requested.delay(version_id))
     return version
 
 
@@ -335,6 +374,10 @@ def agreement_end(*, agreement: Agreement, actor, reason: str) -> Agreement:
     permissions.require_party_director(actor, agreement)
     if agreement.ended_at is not None:
         raise ValidationError(_("Deze afspraak is al beëindigd."))
+    if not agreement.versions.filter(status=Status.ACTIVE).exists():
+        raise ValidationError(
+            _("Alleen een actieve afspraak kan worden beëindigd. Een concept past u aan of laat u liggen.")
+        )
     if not reason.strip():
         raise ValidationError(_("Geef een reden op waarom de afspraak stopt."))
     now = timezone.now()

@@ -11,6 +11,7 @@ import logging
 from celery import shared_task
 from django.core.exceptions import ValidationError
 
+from agreements import notifications
 from agreements.letters import batches, storage
 
 logger = logging.getLogger(__name__)
@@ -51,3 +52,9 @@ def letter_batch_run(self, batch_id: int) -> int:
             batches.letter_batch_fail(batch_id=batch_id, error=BATCH_FAILED_MESSAGE % type(exc).__name__)
             raise
         raise self.retry(exc=exc)
+
+
+@shared_task
+def notify_approval_requested(version_id: int) -> int:
+    """After a submission: tell the directors who still have to approve the version."""
+    return notifications.approval_requested_send(version_id=version_id)

@@ -91,7 +91,7 @@ def agreement_create(request: HttpRequest, org_pk: int) -> HttpResponse:
         return render(request, "agreements/direction.html", {"organisation": organisation, "form": direction})
     sending, receiving = direction.parties()
     categories = selectors.catalogue()
-    form = VersionForm(request.POST or None, receiver=receiving)
+    form = VersionForm(request.POST or None, sender=sending, receiver=receiving)
     items = ItemFormSet(request.POST or None, categories=categories, initial=item_initial(categories))
     item_errors: list[str] = []
     if request.method == "POST" and form.is_valid() and items.is_valid():
@@ -183,7 +183,10 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(agreement)
     categories = selectors.catalogue()
     form = VersionForm(
-        request.POST or None, receiver=agreement.receiving_organisation, initial=version_initial(version)
+        request.POST or None,
+        sender=agreement.sending_organisation,
+        receiver=agreement.receiving_organisation,
+        initial=version_initial(version),
     )
     items = ItemFormSet(request.POST or None, categories=categories, initial=item_initial(categories, version))
     item_errors: list[str] = []
@@ -230,13 +233,24 @@ def version_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         http.errors_to_messages(request, exc)
     else:
-        messages.success(
-            request,
-            _(
-                "Aangeboden ter goedkeuring. De afspraak wordt actief als de directeuren van "
-                "beide organisaties deze versie hebben goedgekeurd."
-            ),
-        )
+        sides = permissions.approval_sides(request.user, version.agreement)
+        if len(sides) == 1:
+            messages.success(
+                request,
+                _(
+                    "Aangeboden ter goedkeuring en daarmee goedgekeurd namens %(org)s. De directeur van de "
+                    "andere organisatie krijgt een e-mail; de afspraak wordt actief zodra die ook goedkeurt."
+                )
+                % {"org": sides[0].name},
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Aangeboden ter goedkeuring. De afspraak wordt actief als de directeuren van "
+                    "beide organisaties deze versie hebben goedgekeurd."
+                ),
+            )
     return _detail(version)
 
 

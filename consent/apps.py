@@ -13,3 +13,8 @@ class ConsentConfig(AppConfig):
 
         register_child_section(child_section)
         register_batch_section(letter_batch_section)
+
+        from consent.todos import consent_todos
+        from ikc_share.todos import register_todo_provider
+
+        register_todo_provider(consent_todos)

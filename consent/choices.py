@@ -44,6 +44,7 @@ class ParentNoticeHow(models.TextChoices):
     EMAIL = "email", _("E-mail met de brief")
     PAPER = "paper", _("Papieren brief overhandigd")
     MEETING = "meeting", _("Driegesprek")
+    PORTAL = "portal", _("Brief gelezen in het ouderportaal")
 
 
 class ObjectionStatus(models.TextChoices):

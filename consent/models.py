@@ -177,7 +177,9 @@ class ParentNotice(models.Model):
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["child", "version", "at"], name="parent_notice_child_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(how__in=["email", "paper", "meeting"]), name="parent_notice_how"),
+            models.CheckConstraint(
+                condition=Q(how__in=["email", "paper", "meeting", "portal"]), name="parent_notice_how"
+            ),
         ]
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from agreements import selectors as agreement_selectors
 from agreements.choices import AgreementVersionStatus
@@ -96,9 +97,12 @@ def require_authority(access: ParentAccess) -> None:
 
 
 def get_parent_version(access: ParentAccess, version_pk: int) -> AgreementVersion:
-    """An ACTIVE version under which the child's organisation sends; 404 otherwise."""
+    """An ACTIVE version under which the child's organisation sends and whose scope
+    concerns the child now (agreements/rules/scope.py); 404 otherwise."""
     version = (
-        agreement_selectors.versions_with_parties()
+        agreement_selectors.versions_concerning(
+            versions=agreement_selectors.versions_with_parties(), child=access.child, at=timezone.now()
+        )
         .filter(
             pk=version_pk,
             status=AgreementVersionStatus.ACTIVE,

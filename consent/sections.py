@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.urls import reverse
+
 from agreements import selectors as agreement_selectors
+from agreements.rules import bases
 from agreements.rules.consent import summary_from_facts
 from consent import letters_adapter
+from consent import permissions as perms
 from consent.models import ParentNotice
 
 if TYPE_CHECKING:
@@ -20,7 +24,7 @@ def child_section(*, child: Child, user, shared: dict | None = None) -> dict[str
     from the facts the child page reads once for all its sections (agreements/selectors.py:
     child_page), at the page's moment."""
     page = agreement_selectors.child_page(child=child, shared=shared)
-    if not page.versions:
+    if not page.concerning:  # only the agreements whose scope concerns the child
         return None
     rows = [
         {
@@ -28,9 +32,16 @@ def child_section(*, child: Child, user, shared: dict | None = None) -> dict[str
             "summary": summary_from_facts(
                 facts=page.consent_facts[child.pk, v.pk], version=v, categories=page.categories(v), at=page.at
             ),
+            "is_consent": bases.asks_consent(v),
         }
-        for v in page.versions
+        for v in page.concerning
     ]
+    # Not every parent was informed: the way to do it, for those who may start a round (the
+    # permission is read only then).
+    uninformed = [row for row in rows if not row["summary"].informed]
+    if uninformed and perms.may(user, child.organisation, perms.ACT):
+        for row in uninformed:
+            row["ask_url"] = reverse("consent:round-start", kwargs={"version_pk": row["version"].pk})
     return {"template": "consent/_child_section.html", "child": child, "rows": rows}
 
 

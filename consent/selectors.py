@@ -195,7 +195,14 @@ def consent_facts_for_pairs(
 
 def given_categories(*, child: Child, guardian: Guardian, version: AgreementVersion) -> set[int | None]:
     """Category ids (None = the whole agreement) whose latest decision by this guardian,
-    on a version that still covers `version`, is 'given'. One query: the agreement's
+    on a version that still covers `version`, is 'given' (see `latest_choices`)."""
+    choices = latest_choices(child=child, guardian=guardian, version=version)
+    return {k for k, state in choices.items() if state == ConsentDecision.State.GIVEN}
+
+
+def latest_choices(*, child: Child, guardian: Guardian, version: AgreementVersion) -> dict[int | None, str]:
+    """Category id (None = the whole agreement) → the state of this guardian's latest
+    decision about it, on a version that still covers `version`. One query: the agreement's
     versions up to `version`, each joined with this guardian's decisions on it in the
     order they were made (a version without one: a row with no decision), so the covering
     versions and the history come in one round trip. Only ids, codes and flags: no time
@@ -224,7 +231,7 @@ def given_categories(*, child: Child, guardian: Guardian, version: AgreementVers
         if category_id is None:
             latest = {k: state for k in latest}
         latest[category_id] = state
-    return {k for k, state in latest.items() if state == ConsentDecision.State.GIVEN}
+    return latest
 
 
 def _sender_id(version: AgreementVersion) -> int:

@@ -1,9 +1,19 @@
 """The tamper-evident audit log: writing an event and verifying the chains.
 
-Canonical form (version 1), the exact text the SHA-256 covers, fields joined by "|":
+Canonical form, the exact text the hash covers, fields joined by "|":
 
-    v1|<chain>|<seq>|<at, UTC, YYYY-MM-DDTHH:MM:SS.ffffffZ>|<actor id or "">|<action>|
+    v2|<chain>|<seq>|<at, UTC, YYYY-MM-DDTHH:MM:SS.ffffffZ>|<actor id or "">|<action>|
     <target type>|<target id>|<payload: JSON, sorted keys, no spaces>|<previous hash>
+
+Version 2 (keyed): the hash is HMAC-SHA256 of the text under the audit key
+(settings.AUDIT_HMAC_KEY, or derived from SECRET_KEY), which lives outside the database:
+someone who can write the database can append a row and move a head, but cannot make a
+hash that verifies. Version 1 (plain SHA-256) is what events written before issue 19 hold;
+migration ikc_share 0007 sealed every chain that had them with a keyed event, whose hash
+covers the v1 history through its previous hash. The verifier accepts v1 only before a
+chain's first v2 event and refuses a chain that ends in one. Anchors (audit_anchors.py):
+signed (chain, seq, hash) statements e-mailed to the privacy officers and kept
+append-only, which the verifier checks too.
 
 It is stored in the row, so a verifier can (1) recompute the hash of the stored text,
 (2) rebuild the text from the row's columns and compare, and (3) compare the stored
@@ -23,22 +33,23 @@ recomputes them from the row's own payload and target and reports a row whose ke
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
+import hmac
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Q
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from ikc_share.models import AuditChainHead, AuditEvent, Organisation
 
 SYSTEM_CHAIN = "system"
 ORGANISATION_CHAIN_PREFIX = "org-"  # an organisation's chain: "org-<id>"
-FORMAT_VERSION = "v1"
+FORMAT_VERSION = "v2"  # keyed (HMAC-SHA256)
+UNKEYED_VERSION = "v1"  # plain SHA-256: only events written before the chain was keyed
 
 
 def chain_for(organisation: Organisation | None) -> str:
@@ -71,11 +82,12 @@ def canonical_text(
     target_id: str,
     payload: str,
     prev_hash: str,
+    version: str = FORMAT_VERSION,
 ) -> str:
     _check_separators(chain=chain, action=action, target_type=target_type, target_id=target_id)
     return "|".join(
         [
-            FORMAT_VERSION,
+            version,
             chain,
             str(seq),
             _format_at(at),
@@ -97,6 +109,46 @@ def _check_separators(**fields: str) -> None:
 
 def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def audit_key() -> bytes:
+    """The audit chain's HMAC key: settings.AUDIT_HMAC_KEY, else derived from SECRET_KEY
+    (so that setting AUDIT_HMAC_KEY lets SECRET_KEY be rotated without touching the chain)."""
+    return _derived_key(getattr(settings, "AUDIT_HMAC_KEY", ""), settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _derived_key(configured: str, secret: str) -> bytes:
+    if configured:
+        return configured.encode("utf-8")
+    return hmac.digest(secret.encode("utf-8"), b"ikc-share audit chain", "sha256")
+
+
+def keyed_hex(text: str, key: bytes | None = None) -> str:
+    return hmac.new(audit_key() if key is None else key, text.encode("utf-8"), "sha256").hexdigest()
+
+
+def text_version(text: str) -> str:
+    return text.split("|", 1)[0]
+
+
+def digest_of(text: str, key: bytes | None = None) -> str | None:
+    """The hash an event with this canonical text must carry (None: unknown version)."""
+    version = text_version(text)
+    if version == FORMAT_VERSION:
+        return keyed_hex(text, key)
+    if version == UNKEYED_VERSION:
+        return sha256_hex(text)
+    return None
+
+
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """(outer, inner) padded keys, so that HMAC-SHA256(key, m) = sha256(outer || sha256(inner || m)):
+    PostgreSQL computes it with its built-in sha256(), no extension and no key in the database."""
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    return bytes(b ^ 0x5C for b in key), bytes(b ^ 0x36 for b in key)
 
 
 # column -> (payload key, target model label)
@@ -157,7 +209,7 @@ def chain_link(**columns: Any) -> dict[str, Any]:
     return {
         **columns,
         "canonical": text,
-        "hash": sha256_hex(text),
+        "hash": keyed_hex(text),
         **refs_for(target_type=columns["target_type"], target_id=columns["target_id"], payload=columns["payload"]),
     }
 
@@ -203,228 +255,3 @@ def audit_record(
         event = AuditEvent.objects.create(organisation=organisation, **link)
         AuditChainHead.objects.filter(pk=head.pk).update(seq=link["seq"], hash=link["hash"])
     return event
-
-
-@dataclass
-class ChainProblem:
-    chain: str
-    seq: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"chain {self.chain}, event #{self.seq}: {self.reason}"
-
-
-@dataclass
-class VerifyResult:
-    events: int = 0
-    chains: int = 0
-    problems: list[ChainProblem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def first_per_chain(self) -> list[ChainProblem]:
-        seen: dict[str, ChainProblem] = {}
-        for p in sorted(self.problems, key=lambda p: (p.chain, p.seq)):
-            seen.setdefault(p.chain, p)
-        return list(seen.values())
-
-
-# PostgreSQL: the rows stream out of COPY in id order (the primary key; within a chain ids
-# grow with seq, because each writer takes the next seq and its id while holding the chain
-# head's lock). The server hashes the stored text and rebuilds it from the columns (the two
-# booleans at the end) while Python links each row to the previous one of its chain and
-# checks the search keys: both cores work at once, about 250,000 events/s on two cores,
-# against about 40,000 for the same checks as one SQL statement (lag() over a sort and a
-# regex per search key are what made that slow).
-_PG_STREAM_SQL = """
-COPY (
-  SELECT e.chain, e.seq, e.prev_hash, e.hash, e.target_type, e.target_id, e.payload, {refs},
-    encode(sha256(convert_to(e.canonical, 'UTF8')), 'hex') = e.hash,
-    e.canonical = concat_ws('|', 'v1', e.chain, e.seq::text,
-      to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-      coalesce(e.actor_id::text, ''), e.action, e.target_type, e.target_id, e.payload, e.prev_hash)
-  FROM {table} e {where} ORDER BY e.id
-) TO STDOUT
-"""
-MAX_PROBLEMS = 1000
-
-# `refs_for` on the bytes of a COPY row: one pass of one pattern finds the first
-# `"key":<integer>` of every key (matches cannot overlap: each ends at "," or "}" and the
-# next starts with a quote), the target rule is the same.
-_REF_ANY = re.compile(('"(' + "|".join(key for key, _label in REF_KEYS.values()) + ')":(-?[0-9]+)[,}]').encode())
-_REF_KEYS_BYTES = [(key.encode(), label.encode()) for key, label in REF_KEYS.values()]
-_KEY_INDEX = {key: index for index, (key, _label) in enumerate(_REF_KEYS_BYTES)}
-_LABEL_INDEX = {label: index for index, (_key, label) in enumerate(_REF_KEYS_BYTES)}
-_TARGET_ID_BYTES = re.compile(rb"[0-9]{1,18}")
-_COPY_ESCAPE = re.compile(rb"\\(.)")
-_COPY_UNESCAPES = {b"b": b"\b", b"f": b"\f", b"n": b"\n", b"r": b"\r", b"t": b"\t", b"v": b"\v"}
-_NULL = b"\\N"
-
-
-def _copy_field(raw: bytes) -> bytes:
-    """A field of COPY's text format as the bytes stored (backslash sequences undone)."""
-    if b"\\" not in raw:
-        return raw
-    return _COPY_ESCAPE.sub(lambda m: _COPY_UNESCAPES.get(m.group(1), m.group(1)), raw)
-
-
-def _refs_match(ttype: bytes, tid: bytes, payload: bytes, stored: list[bytes]) -> bool:
-    expected = [_NULL] * len(_REF_KEYS_BYTES)
-    if len(payload) > 2:
-        seen = 0
-        for m in _REF_ANY.finditer(payload):
-            index = _KEY_INDEX[m.group(1)]
-            if not seen & (1 << index):
-                seen |= 1 << index
-                if len(m.group(2)) <= 18:
-                    expected[index] = m.group(2)
-    index = _LABEL_INDEX.get(ttype)
-    if index is not None and expected[index] is _NULL and _TARGET_ID_BYTES.fullmatch(tid):
-        expected[index] = tid
-    if stored == expected:
-        return True
-    # The same numbers written differently ("007") still match, as they do in refs_for.
-    return all(
-        (a == _NULL) == (b == _NULL) and (a == _NULL or int(a) == int(b)) for a, b in zip(stored, expected, strict=True)
-    )
-
-
-def _pg_stream(
-    result: VerifyResult, chains: list[str] | None, head_map: dict, progress: Callable[[int], None] | None
-) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
-    """Check every row as it streams out of COPY. Returns the per-chain (count, max seq)
-    and the hash of each chain's event at the head's seq."""
-    where, params = "", None
-    if chains is not None:
-        where, params = "WHERE e.chain = ANY(%s)", [list(chains)]
-    refs = ", ".join(f"e.{column}" for column in REF_KEYS)
-    sql = _PG_STREAM_SQL.format(table=AuditEvent._meta.db_table, where=where, refs=refs)
-    head_seqs = {chain.encode(): head.seq for chain, head in head_map.items()}
-    state: dict[bytes, list] = {}  # chain -> [count, last seq, last hash, max seq, hash at the head's seq]
-    problems = result.problems
-    events = 0
-
-    def check(lines: list[bytes]) -> None:
-        nonlocal events
-        for line in lines:
-            chain, seq_text, prev, digest, ttype, tid, payload, *refs, hashed_ok, rebuilt_ok = line.split(b"\t")
-            seq = int(seq_text)
-            events += 1
-            st = state.get(chain)
-            if st is None:
-                st = state[chain] = [0, 0, b"", 0, None]
-            reason = None
-            if hashed_ok != b"t":
-                reason = "hash does not match the stored text"
-            elif rebuilt_ok != b"t":
-                reason = "row columns differ from the hashed text"
-            elif prev != st[2]:
-                reason = "previous hash does not match the previous event"
-            elif seq != st[1] + 1:
-                reason = "sequence gap (an event is missing)"
-            elif not _refs_match(ttype, tid, _copy_field(payload) if b"\\" in payload else payload, refs):
-                reason = "search keys differ from the payload"
-            if reason and len(problems) < MAX_PROBLEMS:
-                problems.append(ChainProblem(chain.decode(), seq, reason))
-            st[0] += 1
-            st[1], st[2] = seq, digest
-            if seq > st[3]:
-                st[3] = seq
-            if seq == head_seqs.get(chain):
-                st[4] = digest.decode()
-            if progress is not None and events % 50_000 == 0:
-                progress(events)
-
-    # COPY sends a message per row: gather them and split into lines a megabyte at a time.
-    buffer = bytearray()
-    with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
-        for block in copy:
-            buffer += block
-            if len(buffer) >= 1 << 20:
-                cut = buffer.rindex(b"\n") + 1
-                check(bytes(buffer[: cut - 1]).split(b"\n"))
-                del buffer[:cut]
-    if buffer:
-        check(bytes(buffer).rstrip(b"\n").split(b"\n"))
-    stats = {chain.decode(): (st[0], st[3]) for chain, st in state.items()}
-    last_hashes = {chain.decode(): st[4] for chain, st in state.items() if st[4] is not None}
-    return stats, last_hashes
-
-
-def verify_chains(*, chains: list[str] | None = None, progress: Callable[[int], None] | None = None) -> VerifyResult:
-    """Check every chain (or the given ones). Returns all problems found (up to a limit),
-    so the first broken link per chain can be reported. `progress(events_checked)` is
-    called now and then while rows stream through Python."""
-    result = VerifyResult()
-    heads = AuditChainHead.objects.all()
-    if chains is not None:
-        heads = heads.filter(chain__in=chains)
-    head_map = {h.chain: h for h in heads}
-    result.chains = len(head_map)
-    if connection.vendor == "postgresql":
-        stats, last_hashes = _pg_stream(result, chains, head_map, progress)
-        result.events = sum(n for n, _ in stats.values())
-        if progress is not None:
-            progress(result.events)
-    else:
-        stats = {}
-        qs = AuditEvent.objects.order_by("chain", "seq").values(*LINK_COLUMNS)
-        if chains is not None:
-            qs = qs.filter(chain__in=chains)
-        prev_chain, prev_hash, prev_seq = None, "", 0
-        for row in qs.iterator(2000):
-            chain, seq, text, digest = row["chain"], row["seq"], row["canonical"], row["hash"]
-            if chain != prev_chain:
-                prev_chain, prev_hash, prev_seq = chain, "", 0
-            result.events += 1
-            n, _ = stats.get(chain, (0, 0))
-            stats[chain] = (n + 1, seq)
-            reason = None
-            if sha256_hex(text) != digest:
-                reason = "hash does not match the stored text"
-            elif text != canonical_text(**{column: row[column] for column in _TEXT_COLUMNS}):
-                reason = "row columns differ from the hashed text"
-            elif row["prev_hash"] != prev_hash:
-                reason = "previous hash does not match the previous event"
-            elif seq != prev_seq + 1:
-                reason = "sequence gap (an event is missing)"
-            elif any(
-                row[column] != ref
-                for column, ref in refs_for(
-                    target_type=row["target_type"], target_id=row["target_id"], payload=row["payload"]
-                ).items()
-            ):
-                reason = "search keys differ from the payload"
-            if reason:
-                result.problems.append(ChainProblem(chain, seq, reason))
-            prev_hash, prev_seq = digest, seq
-            if progress is not None and result.events % 5000 == 0:
-                progress(result.events)
-        if progress is not None:
-            progress(result.events)
-        last_hashes = _last_hashes(head_map)
-    # The head must point at the last event: this catches events cut off the end.
-    for chain, head in head_map.items():
-        _n, max_seq = stats.get(chain, (0, 0))
-        if head.seq != max_seq:
-            result.problems.append(
-                ChainProblem(chain, max_seq + 1, f"chain head says {head.seq} events, found {max_seq}")
-            )
-        elif head.seq and last_hashes.get(chain) != head.hash:
-            result.problems.append(ChainProblem(chain, head.seq, "last event's hash differs from the chain head"))
-    for chain in set(stats) - set(head_map):
-        if chains is None:
-            result.problems.append(ChainProblem(chain, 1, "events without a chain head"))
-    return result
-
-
-def _last_hashes(head_map: dict[str, AuditChainHead]) -> dict[str, str]:
-    if not head_map:
-        return {}
-    q = Q()
-    for chain, head in head_map.items():
-        q |= Q(chain=chain, seq=head.seq)
-    return dict(AuditEvent.objects.filter(q).values_list("chain", "hash"))

@@ -171,7 +171,14 @@ def seed() -> DemoContext:
 
     def org(name: str, kind: str, **fields) -> Organisation:
         existing = Organisation.objects.filter(ikc=ikc, name=name).first()
-        return existing or services.organisation_create(ikc=ikc, name=name, kind=kind, **fields)
+        if existing is None:
+            return services.organisation_create(ikc=ikc, name=name, kind=kind, **fields)
+        # A database seeded before the FG's contact fields existed gets them (blank ones only).
+        blank = {k: v for k, v in fields.items() if k.startswith("privacy_officer_") and not getattr(existing, k)}
+        if blank:
+            Organisation.objects.filter(pk=existing.pk).update(**blank)
+            existing.refresh_from_db()
+        return existing
 
     childcare = org(
         "Kinderopvang De Regenboog",
@@ -182,6 +189,9 @@ def seed() -> DemoContext:
         city="Amersfoort",
         privacy_email="privacy@kinderopvang-regenboog.example.nl",
         privacy_officer_name="Henk Mulder",
+        privacy_officer_email="h.mulder@kinderopvang-regenboog.example.nl",
+        privacy_officer_phone="033 456 78 90",
+        privacy_officer_address="Postbus 1234, 3800 BE Amersfoort",
     )
     school = org(
         "Stichting Openbaar Primair Onderwijs Eemland",
@@ -193,6 +203,9 @@ def seed() -> DemoContext:
         city="Amersfoort",
         privacy_email="fg@spo-eemland.example.nl",
         privacy_officer_name="Priya Ramdin",
+        privacy_officer_email="p.ramdin@spo-eemland.example.nl",
+        privacy_officer_phone="033 467 89 01",
+        privacy_officer_address="Postbus 2040, 3800 CA Amersfoort",
     )
 
     def loc(organisation: Organisation, name: str, kind: str, code: str) -> Location:

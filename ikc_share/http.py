@@ -1,16 +1,19 @@
 """The HTTP helpers every app's views share: one place for what used to be written out in
 each views module (errors to messages, a service call with its messages, the one-form page,
-private responses and downloads, staff-only pages, the e-mail link session marker) and for
-the bounded id in URLs.
+private responses and downloads, staff-only pages, the e-mail link session marker), for
+the bounded id in URLs and query strings (ASCII digits only: "²" and "٣" are digits to
+`str.isdigit()`, and "²" breaks `int()`), and for the client's address behind the proxy.
 
 Access itself is never decided here: that is each app's `permissions.py`.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -58,6 +61,26 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(int(value))
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's IP address, for throttles (django-axes: AXES_CLIENT_IP_CALLABLE, the
+    parent portal's link requests). Without a proxy (TRUSTED_PROXY_COUNT = 0) it is
+    REMOTE_ADDR. Behind n trusted proxies, REMOTE_ADDR is the nearest proxy, shared by
+    everyone; the address the outermost trusted proxy saw is then the n-th entry of
+    X-Forwarded-For from the right (each proxy appends what it saw, so entries further left
+    are the client's own say and never trusted). Missing or not an IP address: REMOTE_ADDR."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(hops) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote
 
 
 def errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:

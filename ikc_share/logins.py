@@ -17,6 +17,10 @@ One login per person, never shared:
   address, same person, no login yet) are linked to that login too. The records stay
   separate: one per organisation.
 
+Failed link logins (django-axes, AXES_USERNAME_CALLABLE = `axes_username`) count per link:
+a spent or broken link blocks only itself, never the link login of everyone behind the
+same address.
+
 Audited in the caller's transaction: creating or linking the guardians asked for writes
 one `guardian.logins_linked` event per organisation (ids only, with the caller's reason);
 linking the person's other records writes one `guardian.login_linked` per organisation.
@@ -24,6 +28,7 @@ linking the person's other records writes one `guardian.login_linked` per organi
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -36,6 +41,21 @@ from ikc_share.audit import audit_record
 from ikc_share.models import Guardian, Organisation
 
 User = get_user_model()
+
+
+LINK_ATTEMPT_PREFIX = "link:"
+
+
+def axes_username(request: Any, credentials: dict | None) -> str | None:
+    """The name django-axes counts failed logins under (with the client's address). A
+    password login: the username typed. A parent's e-mail or paper link (django-sesame) has
+    no username: its own token, hashed, so that five clicks on a spent link lock that link
+    only, not every parent's link login from behind the same proxy."""
+    data = credentials if credentials is not None else getattr(request, "POST", None) or {}
+    token = data.get("sesame")
+    if token:
+        return LINK_ATTEMPT_PREFIX + hashlib.sha256(str(token).encode()).hexdigest()[:40]
+    return data.get("username")
 
 
 def _name_key(first: str, last: str) -> tuple[str, str]:

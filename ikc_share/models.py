@@ -56,6 +56,10 @@ class Organisation(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     privacy_email = models.EmailField(_("e-mail for privacy questions"), blank=True)
     privacy_officer_name = models.CharField(_("privacy officer (FG)"), max_length=200, blank=True)
+    # How parents reach the FG directly (GDPR art. 13(1)(b)); the information letter prints them.
+    privacy_officer_email = models.EmailField(_("privacy officer's e-mail"), blank=True)
+    privacy_officer_phone = models.CharField(_("privacy officer's phone"), max_length=30, blank=True)
+    privacy_officer_address = models.CharField(_("privacy officer's postal address"), max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -228,8 +232,9 @@ class Child(models.Model):
 
     @property
     def short_name(self) -> str:
-        """First name and initial of the last name, for lists and audit sentences."""
-        return f"{self.first_name} {self.last_name[:1]}."
+        """First name, the prefix (tussenvoegsel) and the initial of the last name, for lists
+        and audit sentences: "Sophie de G."."""
+        return " ".join(p for p in [self.first_name, self.name_prefix, f"{self.last_name[:1]}."] if p)
 
     def age_on(self, day: datetime.date) -> int:
         dob = self.date_of_birth
@@ -379,3 +384,52 @@ class AuditVerification(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+
+class AuditAnchor(models.Model):
+    """A signed statement "chain C had event S with hash H at time T", published now and
+    then (e-mailed to the organisation's privacy officers) and kept append-only. The verifier
+    checks each stored anchor against its event; an e-mailed copy can be checked with
+    `verify_audit --anchor`, even when the database itself was rewritten. See
+    ikc_share/audit_anchors.py."""
+
+    chain = models.CharField(max_length=40)
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+    signature = models.CharField(max_length=64)
+    sent_to = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["chain", "-seq"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_anchor_chain_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.chain}@{self.seq}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to send, written in the same transaction as the change that asks for
+    it (ikc_share/outbox.py): a broker outage delays the work but never loses it. Sent at
+    once after commit when the broker answers, otherwise by the periodic dispatcher."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Not sent before this moment: a dispatcher that claims the message moves it ahead by a
+    # lease, so that no second dispatcher sends it meanwhile.
+    available_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["available_at", "id"], name="outbox_undispatched_idx", condition=Q(dispatched_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

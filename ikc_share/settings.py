@@ -35,6 +35,12 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
+# The audit chain's HMAC key (ikc_share/audit.py), kept outside the database so that someone
+# who can write the database cannot forge an event. Without it the key is derived from
+# SECRET_KEY; set it separately (a long random string) so SECRET_KEY can be rotated without
+# breaking the chain. Changing this key makes every keyed event fail verification.
+AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -205,23 +211,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# django-axes: throttle password guessing per username + IP.
+# Behind a reverse proxy (the TLS terminator) REMOTE_ADDR is the proxy's address, shared by
+# everyone: set TRUSTED_PROXY_COUNT to the number of proxies in front that each append the
+# address they saw to X-Forwarded-For (usually 1). Throttles then use the client's own
+# address (ikc_share/http.py client_ip). 0 (the default): no proxy, REMOTE_ADDR; never set
+# it higher than the proxies really there, or clients choose their own address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if not 0 <= TRUSTED_PROXY_COUNT <= 5:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be between 0 and 5.")
+
+# django-axes: throttle password guessing per username + client address. A parent's e-mail
+# link has no username: it counts per link (ikc_share/logins.py axes_username), so spent
+# links clicked from behind one proxy never lock every parent's link login.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "ikc_share.logins.axes_username"
+AXES_CLIENT_IP_CALLABLE = "ikc_share.http.client_ip"
+AXES_ENABLE_ADMIN = False  # its records hold usernames and addresses: not for the admin
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# Two-factor login (django-otp TOTP). Required for directors and privacy officers unless
-# turned off (the demo turns it off; production leaves it on).
-OTP_REQUIRED_FOR_ROLES = env.list("OTP_REQUIRED_FOR_ROLES", default=[] if DEBUG else ["director", "privacy_officer"])
+# Two-factor login (django-otp TOTP). In production required for every role with access to
+# children's data (the register of processing activities promises it to parents), and for the
+# Django admin; the demo (DEBUG) turns it off.
+OTP_REQUIRED_FOR_ROLES = env.list(
+    "OTP_REQUIRED_FOR_ROLES", default=[] if DEBUG else ["director", "staff", "privacy_officer"]
+)
 OTP_TOTP_ISSUER = "ikc-share"
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["ikc_share.formats"]  # one date format: "7 december 2026" (issue 18)
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
@@ -286,6 +310,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ikc_share.tasks.verify_audit_chains",
         "schedule": crontab(hour=2, minute=30),
     },
+    "publish-audit-anchors-daily": {
+        "task": "ikc_share.tasks.publish_audit_anchors",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "consent-expiry-reminders-daily": {
         "task": "consent.tasks.send_expiry_reminders",
         "schedule": crontab(hour=9, minute=0),
@@ -301,6 +329,12 @@ CELERY_BEAT_SCHEDULE = {
     "accountability-rights-reminders-daily": {
         "task": "accountability.tasks.rights_reminders_daily",
         "schedule": crontab(hour=8, minute=30),
+    },
+    # The outbox (ikc_share/outbox.py): work that did not reach the broker at commit.
+    "outbox-dispatch-every-minute": {
+        "task": "ikc_share.tasks.outbox_dispatch",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 

@@ -20,7 +20,7 @@ if not os.environ.get("SECRET_KEY"):
     os.environ["SECRET_KEY"] = "insecure-development-key-only-for-debug-and-tests"  # noqa: S105
 
 from ikc_share.settings import *  # noqa: E402, F403
-from ikc_share.settings import STORAGES, env  # noqa: E402
+from ikc_share.settings import DATABASES, STORAGES, env  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -37,3 +37,8 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+
+# The audit tables refuse TRUNCATE on PostgreSQL (ikc_share migration 0007) unless the session
+# says so; the test runner empties tables with TRUNCATE between transactional tests.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c ikc.audit_maintenance=on"

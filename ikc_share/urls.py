@@ -1,7 +1,18 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from ikc_share import views
+
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for whatever the page says: the static file (its
+    hashed name in production, so not a permanent redirect)."""
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.ico")
+
 
 core_patterns = [
     path("", views.home, name="home"),
@@ -24,6 +35,7 @@ core_patterns = [
 ]
 
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view()),  # unnamed: no page, no permission to check
     path("", include((core_patterns, "ikc_share"))),
     path("agreements/", include("agreements.urls")),
     path("", include("consent.urls")),

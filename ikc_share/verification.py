@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from ikc_share import mail
-from ikc_share.audit import verify_chains
+from ikc_share.audit_verify import verify_chains
 from ikc_share.models import AuditVerification, Membership
 
 

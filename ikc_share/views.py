@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from ikc_share import http, permissions, selectors, services
+from ikc_share import http, permissions, selectors, services, todos
 from ikc_share.forms import ChildFilterForm, FunctionTitleForm, MembershipEditForm, MembershipInviteForm, OtpTokenForm
 from ikc_share.models import Guardianship
 
@@ -51,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "memberships": memberships,
             "parent_children": parent_children,
+            "todos": todos.todos_for(user=request.user, memberships=memberships),
             "is_operator": permissions.is_operator(request.user),
         },
     )

@@ -65,6 +65,13 @@ class OrganisationForm(CrispyForm):
     privacy_officer_name = forms.CharField(
         label=_("Naam functionaris gegevensbescherming (FG)"), max_length=200, required=False
     )
+    privacy_officer_email = forms.EmailField(
+        label=_("E-mailadres van de FG"),
+        required=False,
+        help_text=_("De informatiebrief noemt hoe ouders de FG zelf bereiken (art. 13 lid 1 onder b AVG)."),
+    )
+    privacy_officer_phone = forms.CharField(label=_("Telefoonnummer van de FG"), max_length=30, required=False)
+    privacy_officer_address = forms.CharField(label=_("Postadres van de FG"), max_length=255, required=False)
     location_name = forms.CharField(
         label=_("Naam van de eerste locatie"),
         max_length=200,
@@ -93,6 +100,9 @@ class OrganisationForm(CrispyForm):
                 "city",
                 "privacy_email",
                 "privacy_officer_name",
+                "privacy_officer_email",
+                "privacy_officer_phone",
+                "privacy_officer_address",
             ),
             Fieldset(
                 _("Eerste locatie"), "location_name", "location_kind", "location_registry_code", "location_address"

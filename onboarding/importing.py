@@ -125,9 +125,12 @@ def import_job_execute(*, job_id: int) -> bool:
         .filter(pk=job_id, status__in=[Status.QUEUED, Status.RUNNING])
         .first()
     )
-    if job is None:
+    # A second delivery of the task (at least once) must not reopen a job that just ended.
+    started = ImportJob.objects.filter(pk=job_id, status__in=[Status.QUEUED, Status.RUNNING]).update(
+        status=Status.RUNNING, started_at=timezone.now(), phase="checking", progress_done=0
+    )
+    if job is None or not started:
         return False
-    _progress(job_id, status=Status.RUNNING, started_at=timezone.now(), phase="checking", progress_done=0)
     try:
         checked = _check(job)
         if checked.problem_count:

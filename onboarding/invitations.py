@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ikc_share import logins
+from ikc_share import logins, outbox
 from ikc_share.audit import audit_record
 from onboarding import selectors, tasks
 from onboarding.models import Invitation
@@ -38,7 +38,7 @@ def _actor(actor):
 
 def _enqueue(invitation: Invitation) -> None:
     pk = invitation.pk
-    transaction.on_commit(lambda: tasks.deliver_invitation.delay(pk))
+    outbox.enqueue(tasks.deliver_invitation, pk)
 
 
 def _invitation_create(*, organisation, kind: str, user: User, actor, payload: dict, **link) -> Invitation:

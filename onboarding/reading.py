@@ -1,6 +1,13 @@
 """Reading an uploaded export: CSV (UTF-8 with or without BOM, UTF-16, Windows-1252;
 separator ; , tab or | sniffed) or XLSX (first sheet).
 
+Limits keep a hostile or broken file from costing the server minutes and gigabytes (and
+the column mapping page megabytes of HTML): at most MAX_COLUMNS columns, a header of at
+most MAX_HEADER_CHARS characters, a cell of at most MAX_CELL_CHARS, a record (one row,
+perhaps over several lines) of at most MAX_RECORD_CHARS, MAX_ROWS rows, and a workbook of
+at most MAX_XLSX_UNPACKED bytes unpacked. Such a file is refused with a message that says
+which limit it passed and where.
+
 The result keeps each row's number as the person sees it in Excel or a text editor
 (the header is row 1), skips empty lines and drops BSN-like columns at once, so a BSN
 is never stored. `normalised_csv` writes what is kept as a UTF-8 CSV with the row
@@ -22,6 +29,12 @@ from django.utils.translation import gettext as _
 
 MAX_BYTES = 40 * 1024 * 1024
 MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+MAX_HEADER_CHARS = 100
+MAX_CELL_CHARS = 1_000
+MAX_RECORD_CHARS = 1_000_000  # one row as read, before it is split: bounds the cells made of it
+MAX_XLSX_UNPACKED = 300 * 1024 * 1024  # a workbook's parts unpacked (a "zip bomb" is refused unread)
+MAX_SHEET_ROW = 1_048_576  # Excel's last row: a row number beyond it is not a real sheet
 ROW_COLUMN = "__row"
 CELLS_COLUMN = "__cells"
 DELIMITERS = [";", ",", "\t", "|"]
@@ -99,6 +112,42 @@ def _unique_headers(raw: list[str]) -> list[str]:
     return headers
 
 
+def _too_many_columns(row: int) -> UnreadableFile:
+    return UnreadableFile(
+        _(
+            "De kopregel (rij %(row)s) heeft meer dan %(max)s kolommen. Haal de kolommen weg die u niet nodig "
+            "heeft en upload het bestand opnieuw."
+        )
+        % {"row": row, "max": MAX_COLUMNS}
+    )
+
+
+def _check_header(cells: list[str], row: int) -> None:
+    if len(cells) > MAX_COLUMNS:
+        raise _too_many_columns(row)
+    for index, cell in enumerate(cells, start=1):
+        if len(cell) > MAX_HEADER_CHARS:
+            raise UnreadableFile(
+                _(
+                    "De kolomnaam in kolom %(column)s van de kopregel (rij %(row)s) is langer dan %(max)s tekens. "
+                    "Staat de kopregel wel bovenaan?"
+                )
+                % {"column": index, "row": row, "max": MAX_HEADER_CHARS}
+            )
+
+
+def _check_cells(cells: list[str], headers: list[str], row: int) -> None:
+    for index, cell in enumerate(cells):
+        if len(cell) > MAX_CELL_CHARS:
+            raise UnreadableFile(
+                _(
+                    "Rij %(row)s, kolom '%(column)s': de cel is langer dan %(max)s tekens. Zo lang is geen naam, "
+                    "datum of e-mailadres; maak de cel korter of haal de kolom weg."
+                )
+                % {"row": row, "column": headers[index], "max": MAX_CELL_CHARS}
+            )
+
+
 def _build_table(records, *, file_format: str, encoding: str = "", delimiter: str = "") -> Table:
     """records: iterable of (row number, list of raw cells)."""
     header_cells: list[str] | None = None
@@ -116,6 +165,7 @@ def _build_table(records, *, file_format: str, encoding: str = "", delimiter: st
             header_cells, header_row = cells, number
             while header_cells and not header_cells[-1]:
                 header_cells.pop()
+            _check_header(header_cells, number)
             all_headers = _unique_headers(header_cells)
             keep = [i for i, h in enumerate(all_headers) if not is_bsn_header(h)]
             ignored = [h for h in all_headers if is_bsn_header(h)]
@@ -126,7 +176,9 @@ def _build_table(records, *, file_format: str, encoding: str = "", delimiter: st
             long_rows[number] = len(cells)
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
-        rows.append((number, [cells[i] for i in keep]))
+        kept = [cells[i] for i in keep]
+        _check_cells(kept, headers, number)
+        rows.append((number, kept))
         if len(rows) > MAX_ROWS:
             raise UnreadableFile(
                 _("Het bestand heeft meer dan %(max)s rijen. Splits het bestand, bijvoorbeeld per locatie.")
@@ -185,14 +237,41 @@ def _sniff_delimiter(text: str) -> str:
         return ";"
 
 
+class _RecordTooLong(Exception):
+    pass
+
+
 def _csv_records(text: str, delimiter: str):
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    read = {"since_record": 0}  # characters the csv reader took since the last whole row
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            read["since_record"] += len(line)
+            if read["since_record"] > MAX_RECORD_CHARS:
+                raise _RecordTooLong
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
     previous_end = 0
     try:
         for cells in reader:
+            read["since_record"] = 0
             start = previous_end + 1
             previous_end = reader.line_num
             yield start, cells
+    except _RecordTooLong:
+        raise UnreadableFile(
+            _(
+                "Rij %(row)s is langer dan %(max)s tekens: te veel of te lange kolommen (of een aanhalingsteken "
+                "dat niet gesloten wordt). We lezen hoogstens %(columns)s kolommen van elk hoogstens %(cell)s tekens."
+            )
+            % {
+                "row": previous_end + 1,
+                "max": f"{MAX_RECORD_CHARS:,}".replace(",", "."),
+                "columns": MAX_COLUMNS,
+                "cell": MAX_CELL_CHARS,
+            }
+        ) from None
     except csv.Error as exc:
         raise UnreadableFile(
             _("Rij %(row)s kunnen we niet lezen (%(reason)s). Controleer aanhalingstekens in die rij.")
@@ -209,10 +288,23 @@ def _read_xlsx(data: bytes) -> Table:
         raise UnreadableFile(_("Dit is een ZIP-bestand, maar geen Excel-werkmap (.xlsx) die we kunnen lezen.")) from exc
     try:
         sheet = workbook.worksheets[0]
-        records = ((n, list(values)) for n, values in enumerate(sheet.iter_rows(values_only=True), start=1))
-        return _build_table(records, file_format="xlsx", encoding="Excel (.xlsx)")
+        # Not the size the sheet claims (a crafted file claims a million columns and rows):
+        # one column more than we read, to see that there are too many.
+        sheet.reset_dimensions()
+        return _build_table(_xlsx_records(sheet), file_format="xlsx", encoding="Excel (.xlsx)")
     finally:
         workbook.close()
+
+
+def _xlsx_records(sheet):
+    for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1):
+        if number > MAX_SHEET_ROW:
+            raise UnreadableFile(
+                _("Het werkblad loopt door tot voorbij rij %(max)s; dat kan geen echte export zijn.")
+                % {"max": f"{MAX_SHEET_ROW:,}".replace(",", ".")}
+            )
+        if values.count(None) != len(values):  # the rows a sheet skips come as empty ones: fast past them
+            yield number, list(values)
 
 
 def read_upload(data: bytes) -> Table:
@@ -256,6 +348,14 @@ def read_upload(data: bytes) -> Table:
 def _looks_like_xlsx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED:
+                raise UnreadableFile(
+                    _(
+                        "Deze Excel-werkmap is uitgepakt groter dan %(mb)s MB. Bewaar alleen het werkblad met de "
+                        "kinderen, of sla het op als CSV."
+                    )
+                    % {"mb": MAX_XLSX_UNPACKED // (1024 * 1024)}
+                )
             return "xl/workbook.xml" in archive.namelist()
     except zipfile.BadZipFile:
         return False

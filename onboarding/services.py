@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ikc_share import outbox
 from ikc_share import services as core_services
 from ikc_share.audit import audit_record
 from ikc_share.choices import LocationKind, MembershipRole, OrganisationKind
@@ -73,6 +74,9 @@ def organisation_setup(
     city: str = "",
     privacy_email: str = "",
     privacy_officer_name: str = "",
+    privacy_officer_email: str = "",
+    privacy_officer_phone: str = "",
+    privacy_officer_address: str = "",
     location: dict | None = None,
 ) -> Organisation:
     """A controller of the IKC, with its first location when given."""
@@ -94,6 +98,9 @@ def organisation_setup(
         city=city,
         privacy_email=privacy_email.lower(),
         privacy_officer_name=privacy_officer_name,
+        privacy_officer_email=privacy_officer_email.lower(),
+        privacy_officer_phone=privacy_officer_phone.strip(),
+        privacy_officer_address=privacy_officer_address.strip(),
     )
     if location:
         location_add(organisation=organisation, actor=actor, **location)
@@ -244,7 +251,7 @@ def import_check_request(
         },
     )
     pk = job.pk
-    transaction.on_commit(lambda: tasks.check_import.delay(pk))
+    outbox.enqueue(tasks.check_import, pk)
     audit_record(
         organisation=organisation,
         actor=actor,
@@ -267,7 +274,7 @@ def import_confirm(*, job: ImportJob, actor) -> ImportJob:
     job.progress_done, job.phase = 0, ""
     job.save(update_fields=["status", "confirmed_by", "progress_done", "phase"])
     pk = job.pk
-    transaction.on_commit(lambda: tasks.run_import.delay(pk))
+    outbox.enqueue(tasks.run_import, pk)
     audit_record(
         organisation=job.organisation, actor=actor, action="import.confirmed", target=job, payload={"job": job.pk}
     )

@@ -70,8 +70,9 @@ counts >"$WORK/after.json"
 "$PY" - "$WORK/before.json" "$WORK/after.json" <<'PY'
 import json, sys
 before, after = (json.load(open(path)) for path in sys.argv[1:3])
-# New apps add their content types and permissions, the upgrade its migration rows.
-GROWS = {"django_migrations", "django_content_type", "auth_permission"}
+# New apps add their content types and permissions, the upgrade its migration rows, and
+# ikc_share 0007 seals every chain of unkeyed audit events with one keyed event.
+GROWS = {"django_migrations", "django_content_type", "auth_permission", "ikc_share_auditevent"}
 problems = []
 for table, rows in sorted(before["tables"].items()):
     now = after["tables"].get(table)

@@ -219,6 +219,8 @@ def login(client):
 def pytest_collection_modifyitems(config, items):
     is_pg = connection.vendor == "postgresql"
     for item in items:
+        if "real_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.worker)  # .ci/run runs these apart, beside its Celery worker
         if "postgres" in item.keywords and not is_pg:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://…"))
 

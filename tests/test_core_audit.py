@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from ikc_share.audit import audit_record, chain_for, sha256_hex, verify_chains
+from ikc_share.audit import audit_record, chain_for, keyed_hex
+from ikc_share.audit_verify import verify_chains
 from ikc_share.models import AuditChainHead, AuditEvent, AuditVerification
 from tests.factories import IkcFactory, make_organisation
 
@@ -42,7 +43,7 @@ def test_events_form_a_chain_per_organisation(org):
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     for prev, cur in zip(events, events[1:], strict=False):
         assert cur.prev_hash == prev.hash
-        assert cur.hash == sha256_hex(cur.canonical)
+        assert cur.hash == keyed_hex(cur.canonical)
     head = AuditChainHead.objects.get(chain=chain_for(org))
     assert head.seq == events[-1].seq and head.hash == events[-1].hash
     assert verify_chains().ok
@@ -73,7 +74,7 @@ def test_rewritten_row_with_new_hash_breaks_the_next_link(org):
     text = victim.canonical.replace("test.event", "test.other")
     _raw(
         "UPDATE ikc_share_auditevent SET action='test.other', canonical=%s, hash=%s WHERE id=%s",
-        [text, sha256_hex(text), victim.id],
+        [text, keyed_hex(text), victim.id],
     )
     first = verify_chains().first_per_chain()[0]
     assert first.seq == victim.seq + 1

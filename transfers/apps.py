@@ -13,3 +13,8 @@ class TransfersConfig(AppConfig):
         # "May I share?" on the staff child page's agreements section (agreements never
         # imports this app).
         register_version_verdicts(version_verdicts)
+
+        from ikc_share.todos import register_todo_provider
+        from transfers.todos import transfer_todos
+
+        register_todo_provider(transfer_todos)

@@ -2,7 +2,9 @@
 by the file's name or the browser's content type; size-limited; images re-encoded from
 their pixels (Pillow), so EXIF data such as GPS location, camera and date never leave;
 stored through Django's default storage under a random name (private: the storage has no
-public URL) and served only by a permission-checked view as a download.
+public URL) and served only by a permission-checked view as a download. A PDF is refused
+when it can run or carry something besides its pages (pdf_safety.py: JavaScript, an
+action that launches a program, embedded files, XFA forms, HTML).
 
 `prepare()` validates and returns the bytes to store; nothing is written until
 `store()`. The services write the file just before their transaction and remove it
@@ -26,6 +28,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from transfers import pdf_safety
 
 MAX_BYTES = getattr(settings, "TRANSFER_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_PIXELS = 40_000_000  # a bigger picture is refused (decompression bombs)
@@ -127,6 +131,7 @@ def prepare(upload: UploadedFile) -> Prepared:
     if content_type == PDF:
         if b"%%EOF" not in data[-2048:]:
             raise ValidationError(_("Dit bestand is geen volledige PDF."))
+        pdf_safety.check(data)
     else:
         data = _reencode(data, content_type)
     return Prepared(

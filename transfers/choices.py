@@ -40,6 +40,16 @@ class ReceivedTransferRemoval(models.TextChoices):
     NONE = "", "—"
     RETENTION = "retention", _("Bewaartermijn verstreken")
     ERASURE = "erasure", _("Gewist op verzoek van de verzender (art. 17 en 19 AVG)")
+    RECEIVER = "receiver", _("Gewist door de ontvanger (art. 17 AVG)")
+
+
+class ReceivedErasureReason(models.TextChoices):
+    """Why the RECEIVING organisation erased its own copy (transfers/services/erasure.py)."""
+
+    NONE = "", "—"
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Toestemming ingetrokken (art. 7 lid 3 en art. 17 lid 1 onder b AVG)")
+    ERASURE_REQUEST = "erasure_request", _("Verzoek van de ouders om verwijdering (art. 17 AVG)")
+    NOT_NEEDED = "not_needed", _("Niet meer nodig voor het doel (art. 17 lid 1 onder a AVG)")
 
 
 class TransferMailKind(models.TextChoices):
@@ -47,3 +57,5 @@ class TransferMailKind(models.TextChoices):
     RECEIVED = "received", _("Overdracht klaar voor ontvanger")
     CORRECTED = "corrected", _("Overdracht gecorrigeerd")
     ERASED = "erased", _("Overdracht gewist")
+    ERASE_DUE = "erase_due", _("Kopie te wissen: toestemming ingetrokken")
+    ERASE_REMINDER = "erase_reminder", _("Herinnering: kopie nog te wissen")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ikc_share import http
@@ -107,7 +108,7 @@ class CategoryForm(forms.Form):
                 text = str(dict(field.choices).get(value, value))
             elif isinstance(field, forms.DateField):
                 try:
-                    text = datetime.date.fromisoformat(value).strftime("%d-%m-%Y")
+                    text = date_format(datetime.date.fromisoformat(value), "j F Y")
                 except (TypeError, ValueError):
                     text = str(value)
             else:
@@ -458,7 +459,7 @@ class LinkChildForm(forms.Form):
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = children
-        self.fields["child"].label_from_instance = lambda c: f"{c.full_name} ({c.date_of_birth:%d-%m-%Y})"
+        self.fields["child"].label_from_instance = lambda c: f"{c.full_name} ({date_format(c.date_of_birth, 'j F Y')})"
 
 
 # --- Parents ----------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from transfers.choices import (
+    ReceivedErasureReason,
     ReceivedTransferRemoval,
     TransferMailKind,
     TransferMethod,
@@ -175,6 +176,8 @@ class ReceivedTransfer(models.Model):
 
     Removal = ReceivedTransferRemoval
 
+    ErasureReason = ReceivedErasureReason
+
     transfer = models.OneToOneField(Transfer, on_delete=models.PROTECT, related_name="received")
     organisation = models.ForeignKey(
         "ikc_share.Organisation", on_delete=models.PROTECT, related_name="transfers_received"
@@ -210,6 +213,11 @@ class ReceivedTransfer(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True)
     removal = models.CharField(max_length=10, choices=Removal.choices, blank=True, default="")
     removed_content_sha256 = models.CharField(max_length=64, blank=True)
+    # The tombstone of an erasure by the receiver itself (art. 17): who and why (a code, no text).
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = models.CharField(max_length=20, choices=ErasureReason.choices, blank=True, default="")
 
     class Meta:
         db_table = "agreements_receivedtransfer"  # the table keeps its name from before the app moved
@@ -224,6 +232,10 @@ class ReceivedTransfer(models.Model):
             models.CheckConstraint(
                 condition=Q(removed_at__isnull=True) | (Q(content={}) & Q(parents_view="") & Q(child_name="")),
                 name="received_tombstone_holds_no_content",
+            ),
+            models.CheckConstraint(
+                condition=Q(removal="receiver", removed_at__isnull=False) | Q(removal_reason=""),
+                name="received_erasure_reason_only_when_erased_by_receiver",
             ),
         ]
 

@@ -12,6 +12,9 @@ template decides access on its own. Pattern: a queryset of what the user may see
   at the addressed location (no locations = all). Everyone else there gets 404, the
   director and the privacy officer included (need-to-know); the privacy officer sees the
   register (metadata, who opened what) through AUDIT.
+- Erasing a received copy (art. 17, e.g. after a withdrawal): the receiving organisation's
+  director or privacy contact (`handles_rights`), who see only the copy's metadata; the
+  receiving staff who open it get 403 on the erase page, everyone else 404.
 - Parents: a guardian WITH parental authority (their own Guardian record at the child's
   organisation) sees the child's transfers that left the sender's desk (not drafts).
 """
@@ -206,6 +209,35 @@ def get_received_attachment(user, received: ReceivedTransfer, attachment_pk: int
 def receiver_children(user, received: ReceivedTransfer) -> QuerySet[Child]:
     """The receiver's own children this user may read (to link the copy to)."""
     return core.children_for(user).filter(organisation_id=received.organisation_id, left_on__isnull=True)
+
+
+# --- Erasure of a received copy by the receiver (art. 17) ----------------------------------------------
+
+
+def handles_rights(user, organisation: Organisation) -> bool:
+    """The organisation's director or a staff member marked privacy contact: they see the
+    copies to erase (metadata, no content) and erase them. Never the privacy officer."""
+    return core.handles_rights(user, organisation)
+
+
+def get_received_for_erasure(user, pk: int) -> ReceivedTransfer:
+    """A received copy for the erase page: the receiving organisation's director or privacy
+    contact; a receiver who may open the copy but does not handle rights gets 403; anyone
+    else 404 (the copy's existence is not shown)."""
+    received = (
+        ReceivedTransfer.objects.select_related(
+            "transfer__version__agreement", "transfer__sending_organisation", "organisation", "location", "removed_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if received is None:
+        raise Http404
+    if core.handles_rights(user, received.organisation):
+        return received
+    if received_for(user).filter(pk=pk).exists():
+        raise PermissionDenied
+    raise Http404
 
 
 # --- Parents -------------------------------------------------------------------------------------------

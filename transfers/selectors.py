@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -324,35 +324,42 @@ def inbox(
     before: int | None = None,
     size: int = INBOX_PAGE,
 ) -> InboxPage:
-    """Newest first, a page at a time (keyset on id: copies are made when they arrive, so
-    ids grow with received_at), each with `opened` (any TransferAccess) as one EXISTS
-    instead of every access row, and with only what the list shows (INBOX_COLUMNS: the
-    sending organisation's name and the location's name joined, nothing else)."""
+    """Newest first by the moment of arrival, a page at a time (keyset on (received_at, id):
+    `before` is the last id of the previous page, whose arrival is looked up; ids alone are
+    not in date order when copies were made with an earlier arrival, e.g. an import), each
+    with `opened` (any TransferAccess) as one EXISTS instead of every access row, and with
+    only what the list shows (INBOX_COLUMNS: the sending organisation's name and the
+    location's name joined, nothing else)."""
     # Two steps: the page's ids first (a narrow query the planner cannot get wrong), then
     # those rows with their joins. In one query PostgreSQL joined every copy the reader may
     # see before sorting (about 15 ms for 850 copies at scale). The ids come from covering
     # indexes (transfers/migrations/0003): no table row is read to find them.
-    ids = received.filter(organisation=organisation).order_by("-pk")
+    ids = received.filter(organisation=organisation).order_by("-received_at", "-pk")
     if before is not None:
-        ids = ids.filter(pk__lt=before)
+        cursor = received.filter(organisation=organisation, pk=before).values_list("received_at", flat=True).first()
+        if cursor is not None:
+            ids = ids.filter(Q(received_at__lt=cursor) | Q(received_at=cursor, pk__lt=before))
     page_ids = list(ids.values_list("pk", flat=True)[: size + 1])
     rows = list(
         ReceivedTransfer.objects.filter(pk__in=page_ids[:size])
         .select_related("transfer__sending_organisation", "location")
         .only("transfer", "transfer__sending_organisation", "location", *INBOX_COLUMNS)
         .annotate(opened=Exists(TransferAccess.objects.filter(received=OuterRef("pk"))))
-        .order_by("-pk")
+        .order_by("-received_at", "-pk")
     )
     return InboxPage(received=rows, older=page_ids[size - 1] if len(page_ids) > size else None)
 
 
 def link_suggestions(received: ReceivedTransfer, children: QuerySet[Child]) -> list[Child]:
-    """The receiver's own children with the same date of birth and (part of) the name.
-    A suggestion only: a person confirms."""
-    if received.child_date_of_birth is None:
-        return []
-    candidates = list(children.filter(date_of_birth=received.child_date_of_birth).order_by("last_name", "first_name"))
+    """The receiver's own children with the same date of birth (when it was shared) and (part
+    of) the name; without a date of birth, the first and last name must both match. A
+    suggestion only: a person confirms."""
     words = {w.lower() for w in received.child_name.split() if len(w) > 1}
+    if received.child_date_of_birth is None:
+        if len(words) < 2:
+            return []
+        return [c for c in children.order_by("last_name", "first_name") if words <= set(c.full_name.lower().split())]
+    candidates = list(children.filter(date_of_birth=received.child_date_of_birth).order_by("last_name", "first_name"))
     scored = []
     for c in candidates:
         score = sum(1 for w in c.full_name.lower().split() if w in words)

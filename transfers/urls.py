@@ -4,7 +4,7 @@ started from an e-mail link may open, see consent/middleware.py)."""
 
 from django.urls import path
 
-from transfers.views import after_sending, attachments, overview, portal, receiving, sending
+from transfers.views import after_sending, attachments, erasure, overview, portal, receiving, sending
 
 app_name = "transfers"
 
@@ -41,6 +41,7 @@ urlpatterns = [
     path("transfers/received/<id:pk>/", receiving.received_detail, name="received-detail"),
     path("transfers/received/<id:pk>/confirm/", receiving.received_confirm, name="received-confirm"),
     path("transfers/received/<id:pk>/link/", receiving.received_link, name="received-link"),
+    path("transfers/received/<id:pk>/erase/", erasure.received_erase, name="received-erase"),
     path(
         "transfers/received/<id:pk>/attachments/<id:attachment_pk>/",
         receiving.received_attachment,

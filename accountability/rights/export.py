@@ -9,6 +9,8 @@ What it contains (section keys of the JSON):
 - `guardians`: the requester's own record in full; every other guardian only as "another
   guardian" with whether they have parental authority: their personal data is left out
   (art. 15(4));
+- the other guardian's decisions are left out too: `consent_decisions`, `parent_notices`,
+  `objections` and the audit events hold only the requester's own (and the child's data);
 - `processing`: purposes, recipients, retention, rights and source (art. 15(1)(a)–(h)),
   from the processing register;
 - `consent_decisions` with the letter each was made on (`letters`), `parent_notices`,
@@ -20,9 +22,15 @@ What it contains (section keys of the JSON):
 - `rights_requests`: the requester's requests about this child;
 - `incidents`: data breaches that concerned the child;
 - `audit_events`: the audit trail about the child, and about the requester where no other
-  child is named, in words, with staff shown by function title and organisation.
+  child is named, in words, with staff shown by function title and organisation; an event
+  about another guardian is left out.
 
 Nothing of another child is read: every query is by this child's or this guardian's id.
+
+This is the PREPARED export, for the handler only. Its free texts (incident descriptions,
+transfer contents, the parents' view, decision reasons) can name others: the handler
+reviews them (accountability/rights/redaction.py) and releases the export
+(accountability/rights/release.py); the parent downloads only the released version.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ from django.utils import timezone, translation
 
 from accountability import register, sentences, transfer_facts
 from accountability.models import Incident, RetentionRule
+from accountability.rights import rules as rights_rules
 from accountability.rights.models import RightsRequest
 from accountability.schedule import schedule_for
 from agreements.letters.render import ASSET_BASE, html_to_pdf
@@ -121,7 +130,7 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
 
     decisions = list(
         consent_selectors.consent_decisions()
-        .filter(child=child)
+        .filter(child=child, guardian_id__in=mine)
         .select_related("version__agreement", "category", "letter")
         .order_by("decided_at", "pk")
     )
@@ -154,7 +163,7 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
     notices = []
     for n in (
         consent_selectors.parent_notices()
-        .filter(child=child)
+        .filter(child=child, guardian_id__in=mine)
         .select_related("version__agreement", "letter")
         .order_by("at", "pk")
     ):
@@ -186,7 +195,7 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
             "decision_reason": o.decision_reason or None,
         }
         for o in consent_selectors.objections()
-        .filter(child=child)
+        .filter(child=child, guardian_id__in=mine)
         .select_related("version__agreement")
         .order_by("created_at", "pk")
     ]
@@ -254,6 +263,7 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
             "data_categories": i.data_categories,
             "reported_to_authority": i.ap_reported,
             "parents_informed": i.parents_informed,
+            "parents_informed_at": _iso(i.parents_informed_at),
             "status": i.status,
         }
         for i in Incident.objects.filter(organisation=org, children=child).order_by("discovered_at")
@@ -262,6 +272,7 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
         core_selectors.audit_events()
         .filter(organisation=org)
         .filter(Q(child_ref=child.pk) | Q(guardian_ref=guardian.pk, child_ref__isnull=True))
+        .filter(Q(guardian_ref__isnull=True) | Q(guardian_ref=guardian.pk))
         .order_by("id")[:MAX_AUDIT_EVENTS]
     )
     sentences.describe(events, organisation=org, audience="parent", me=guardian.user_id)
@@ -277,6 +288,7 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
             "kvk_number": org.kvk_number,
             "privacy_email": org.privacy_email,
             "privacy_officer": org.privacy_officer_name,
+            "remedy_route": rights_rules.remedy_route(organisation=org),
         },
         "request": {
             "id": request.pk,
@@ -344,14 +356,23 @@ def access_export(*, request: RightsRequest, at: datetime.datetime | None = None
 
 
 def export_pdf(*, data: dict[str, Any], language: str = "nl") -> bytes:
+    """The export as a PDF in the parent's language, with what they can do when they do not
+    agree with it (the remedy of accountability/rights/rules.py)."""
+    controller = data.get("controller") or {}
     with translation.override(language):
-        html = render_to_string("accountability/rights/export_pdf.html", {"data": data, "asset_base": ASSET_BASE})
+        remedy = rights_rules.refusal_remedy(
+            route=controller.get("remedy_route") or rights_rules.CIVIL, controller=controller.get("name") or ""
+        )
+        html = render_to_string(
+            "accountability/rights/export_pdf.html", {"data": data, "asset_base": ASSET_BASE, "remedy": remedy}
+        )
     return html_to_pdf(html)
 
 
 def export_build(*, request_id: int) -> RightsRequest:
-    """Assemble and store the export (JSON + PDF) of an access or portability request.
-    Called by the Celery task; the parent sees it once the request is fulfilled."""
+    """Assemble and store the prepared export (JSON + PDF) of an access or portability
+    request, for the handler to review. Called by the Celery task. A new export replaces the
+    earlier one and its review and release: the handler reviews again."""
     request = RightsRequest.objects.select_related("child__location", "guardian", "organisation").get(pk=request_id)
     data = access_export(request=request)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode()
@@ -359,16 +380,24 @@ def export_build(*, request_id: int) -> RightsRequest:
     stamp = timezone.localdate().isoformat()
     with transaction.atomic():
         locked = RightsRequest.objects.select_for_update().get(pk=request_id)
-        old = [f.name for f in (locked.export_json, locked.export_pdf) if f]
+        old = [f.name for f in (locked.export_json, locked.export_pdf, locked.released_json, locked.released_pdf) if f]
         locked.export_json.save(f"inzage-{locked.pk}-{stamp}.json", ContentFile(body), save=False)
         locked.export_pdf.save(f"inzage-{locked.pk}-{stamp}.pdf", ContentFile(pdf), save=False)
         locked.export_sha256 = hashlib.sha256(body).hexdigest()
         locked.export_generated_at = timezone.now()
         locked.export_status = RightsRequest.ExportStatus.READY
+        locked.export_review = {}
+        locked.export_reviewed_by = None
+        locked.export_reviewed_at = None
+        locked.released_json = locked.released_pdf = ""
+        locked.released_sha256 = ""
+        locked.export_released_at = None
         locked.updated_at = timezone.now()
         locked.save(
             update_fields=[
                 "export_json", "export_pdf", "export_sha256", "export_generated_at", "export_status", "updated_at",
+                "export_review", "export_reviewed_by", "export_reviewed_at", "released_json", "released_pdf",
+                "released_sha256", "export_released_at",
             ]
         )  # fmt: skip
         audit_record(

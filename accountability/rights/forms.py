@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accountability.rights import redaction
 from accountability.rights.models import RightsRequest
 
 KIND_HELP = {
@@ -125,3 +126,38 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = [("", _("(niemand)"))] + handlers
         self.helper = _helper(_("Toewijzen"))
+
+
+class ExportReviewForm(forms.Form):
+    """One text area per free text of the prepared export (prefilled with the text) and a
+    box to leave it out; shape only. `answers()` gives the service what it takes."""
+
+    sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, texts: list, sha256: str, review: redaction.Review | None = None, **kwargs):
+        """`review`: an earlier review of the same export, shown again."""
+        super().__init__(*args, initial={"sha256": sha256}, **kwargs)
+        self.texts = texts
+        self.rows = []
+        for i, t in enumerate(texts):
+            self.fields[f"text_{i}"] = forms.CharField(
+                label=t.label,
+                required=False,
+                max_length=redaction.MAX_TEXT,
+                initial=review.edited.get(t.pointer, t.text) if review else t.text,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.fields[f"omit_{i}"] = forms.BooleanField(
+                label=_("Helemaal weglaten (art. 15 lid 4 AVG)"),
+                required=False,
+                initial=bool(review and t.pointer in review.redacted),
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+            self.rows.append((t, self[f"text_{i}"], self[f"omit_{i}"]))
+
+    def answers(self) -> dict[str, str | None]:
+        data = self.cleaned_data
+        return {
+            t.pointer: None if data.get(f"omit_{i}") else (data.get(f"text_{i}") or "")
+            for i, t in enumerate(self.texts)
+        }

@@ -49,7 +49,9 @@ class RightsRequest(models.Model):
     class ExportStatus(models.TextChoices):
         NONE = "", "—"
         QUEUED = "queued", _("Wordt gemaakt")
-        READY = "ready", _("Klaar")
+        READY = "ready", _("Klaar om te controleren")
+        RELEASING = "releasing", _("Wordt vrijgegeven")
+        RELEASED = "released", _("Vrijgegeven")
         FAILED = "failed", _("Mislukt")
 
     OPEN_STATUSES = ("received", "acknowledged", "in_progress", "needs_info")
@@ -81,6 +83,18 @@ class RightsRequest(models.Model):
     export_pdf = models.FileField(upload_to=rights_export_upload_to, blank=True, max_length=200)
     export_sha256 = models.CharField(max_length=64, blank=True)
     export_generated_at = models.DateTimeField(null=True, blank=True)
+    # The handler's review of the prepared export's free texts (art. 15(4)): the prepared
+    # export's SHA-256, the paths left out and the paths edited (with their new text).
+    export_review = models.JSONField(default=dict, blank=True)
+    export_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    export_reviewed_at = models.DateTimeField(null=True, blank=True)
+    # What the parent downloads: the prepared export with the review applied.
+    released_json = models.FileField(upload_to=rights_export_upload_to, blank=True, max_length=200)
+    released_pdf = models.FileField(upload_to=rights_export_upload_to, blank=True, max_length=200)
+    released_sha256 = models.CharField(max_length=64, blank=True)
+    export_released_at = models.DateTimeField(null=True, blank=True)
     erasure_result = models.JSONField(default=dict, blank=True)
     reminded_on = models.DateField(null=True, blank=True)
 

@@ -68,12 +68,25 @@ def get_parent_fulfilled_request(user, pk: int) -> RightsRequest:
     return request
 
 
-def ready_export_file(request: RightsRequest, fmt: str):
-    """The access export's file in `fmt` ("json" or "pdf"); 404 while it is not ready."""
-    field = {"json": request.export_json, "pdf": request.export_pdf}.get(fmt)
-    if field is None or not field or request.export_status != RightsRequest.ExportStatus.READY:
+def released_export_file(request: RightsRequest, fmt: str):
+    """The released access export's file in `fmt` ("json" or "pdf"): the only version a
+    parent downloads (the handler reviewed its free texts, art. 15(4)); 404 before."""
+    field = {"json": request.released_json, "pdf": request.released_pdf}.get(fmt)
+    if field is None or not field or request.export_status != RightsRequest.ExportStatus.RELEASED:
         raise Http404
     return field
+
+
+def staff_export_file(request: RightsRequest, fmt: str) -> tuple[object, bool]:
+    """(file, released) for the staff download: the released export once there is one,
+    else the prepared one under review; 404 while neither is there."""
+    if request.export_status == RightsRequest.ExportStatus.RELEASED:
+        return released_export_file(request, fmt), True
+    field = {"json": request.export_json, "pdf": request.export_pdf}.get(fmt)
+    ready = (RightsRequest.ExportStatus.READY, RightsRequest.ExportStatus.RELEASING)
+    if field is None or not field or request.export_status not in ready:
+        raise Http404
+    return field, False
 
 
 # --- Staff ----------------------------------------------------------------------------------------

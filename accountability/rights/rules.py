@@ -1,6 +1,7 @@
 """Decisions about rights requests that must be explained: which status may follow which,
-when an extension is still possible, and — for an erasure request — what can be erased and
-what must be kept, with the reason in words a parent can read.
+when an extension is still possible, what a parent can do against a refusal (the remedy),
+and — for an erasure request — what can be erased and what must be kept, with the reason
+in words a parent can read.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from accountability import transfer_facts
 from accountability.anonymise import is_anonymised_child, is_anonymised_guardian
 from accountability.deadlines import MAX_EXTENSION_MONTHS, request_deadline
+from accountability.models import ControllerSetting
 from accountability.rights.models import RightsRequest
 from consent import selectors as consent_selectors
 from consent.choices import ObjectionStatus
@@ -56,10 +58,26 @@ def status_problem(*, request: RightsRequest, status: str, message: str) -> str 
                 return _("Het bezwaar is %(decision)s; het verzoek volgt die beslissing.") % {
                     "decision": objection.get_status_display().lower()
                 }
-    if status == S.FULFILLED and request.kind in EXPORT_KINDS and request.export_status != "ready":
+    if status == S.FULFILLED and request.kind in EXPORT_KINDS and request.export_status != "released":
+        if request.export_status in ("ready", "releasing"):
+            return _(
+                "Controleer eerst de vrije teksten in de inzage en geef hem vrij (art. 15 lid 4 AVG); daarna kunt u "
+                "het verzoek afhandelen."
+            )
         return _("Verzamel eerst de gegevens (de inzage); daarna kunt u het verzoek afhandelen.")
     if status == S.FULFILLED and request.kind == RightsRequest.Kind.ERASURE and not request.erasure_result:
         return _("Voer eerst de verwijdering uit, of wijs het verzoek af met een reden.")
+    return None
+
+
+def review_problem(*, request: RightsRequest) -> str | None:
+    """Why the access export cannot be reviewed and released now (None: it can)."""
+    if request.kind not in EXPORT_KINDS:
+        return _("Alleen bij een verzoek om inzage of om gegevens mee te nemen.")
+    if not request.is_open:
+        return _("Dit verzoek is al afgehandeld.")
+    if request.export_status not in ("ready", "released"):
+        return _("Er is nog geen inzage om te controleren. Verzamel eerst de gegevens.")
     return None
 
 
@@ -80,6 +98,50 @@ def extension_problem(*, request: RightsRequest, months: int, reason: str, today
     if not reason.strip():
         return _("Schrijf de reden van de verlenging op: de ouder krijgt die te lezen.")
     return None
+
+
+# --- Remedy against a refusal -------------------------------------------------------------------
+
+AWB = "awb"  # the controller is an administrative authority: objection, then the administrative court
+CIVIL = "civil"  # any other controller: a petition to the civil court
+
+
+def remedy_route(*, organisation) -> str:
+    """Art. 34 UAVG: a decision of an administrative authority (bestuursorgaan: the board of
+    a public school) on a request under art. 15-22 is a decision under the Awb, contested by
+    an objection and then at the administrative court. Art. 35 UAVG: against any other
+    controller the parent petitions the civil court. The organisation records which it is
+    (ControllerSetting, kept by its director)."""
+    setting = ControllerSetting.objects.filter(organisation=organisation).only("public_authority").first()
+    return AWB if setting is not None and setting.public_authority else CIVIL
+
+
+def refusal_remedy(*, route: str, controller: str) -> str:
+    """The sentence every refusal shows (a rejected request, a rejected objection, an access
+    export with parts left out): how to contest it within six weeks, and that a complaint
+    to the Autoriteit Persoonsgegevens is always open (art. 77 GDPR). The one place it is
+    written."""
+    if route == AWB:
+        first = _(
+            "Bent u het niet eens met deze beslissing? Dan kunt u binnen zes weken na de dag waarop zij aan u is "
+            "verstuurd bezwaar maken bij %(controller)s (Algemene wet bestuursrecht; art. 34 UAVG). Na de "
+            "beslissing op uw bezwaar kunt u in beroep gaan bij de bestuursrechter."
+        )
+    else:
+        first = _(
+            "Bent u het niet eens met deze beslissing? Dan kunt u binnen zes weken na ontvangst ervan de rechtbank "
+            "met een verzoekschrift vragen %(controller)s op te dragen uw verzoek alsnog toe te wijzen (art. 35 "
+            "UAVG); daarvoor heeft u geen advocaat nodig."
+        )
+    always = _(
+        "U kunt ook altijd een klacht indienen bij de Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl, "
+        "art. 77 AVG)."
+    )
+    return f"{first % {'controller': controller}} {always}"
+
+
+def remedy_for(*, organisation) -> str:
+    return refusal_remedy(route=remedy_route(organisation=organisation), controller=organisation.name)
 
 
 # --- Erasure ------------------------------------------------------------------------------------
@@ -184,6 +246,21 @@ def erasure_plan(*, request: RightsRequest, today: datetime.date) -> list[Erasur
             )
         )
     received = transfer_facts.received_for_child(child=child)
+    on_consent = [r for r in received if transfer_facts.received_on_consent(r)]
+    received = [r for r in received if r not in on_consent]
+    if on_consent:
+        items.append(
+            ErasureItem(
+                "transfers_received_consent",
+                _("Gegevens die wij met uw toestemming van de andere organisatie ontvingen"),
+                len(on_consent),
+                True,
+                _(
+                    "Ontvangen op grond van uw toestemming: wij wissen onze kopie (art. 17 lid 1 onder b AVG). Alleen "
+                    "een grafsteen zonder inhoud blijft (wanneer, welke soorten gegevens)."
+                ),
+            )
+        )
     if received:
         last = max(r.retention_until for r in received)
         items.append(

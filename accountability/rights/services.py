@@ -22,9 +22,11 @@ from accountability import anonymise, tasks, transfer_facts
 from accountability.deadlines import request_deadline
 from accountability.models import PurgeRecord, RetentionRule
 from accountability.permissions import can_handle
+from accountability.rights import redaction, release
 from accountability.rights import rules as rights_rules
 from accountability.rights.models import RightsRequest, RightsRequestStep
 from consent import services
+from ikc_share import outbox
 from ikc_share import selectors as core_selectors
 from ikc_share.audit import audit_record
 
@@ -143,6 +145,7 @@ def rights_request_submit(
         due_on=request.due_on.isoformat(),
         objection=objection.pk if objection else None,
     )
+    transaction.on_commit(lambda pk=request.pk: tasks.notify_rights_request_filed.delay(pk))  # tell the handlers
     return request
 
 
@@ -162,7 +165,11 @@ def rights_request_set_status(*, request: RightsRequest, status: str, message: s
         request.closed_at = now
     request.save(update_fields=["status", "answer", "updated_at", "closed_at"])
     _step(request, actor=actor, action="status", message=message)
-    _audit(request, actor=actor, action="rights_request.status_changed")
+    # A refusal names the remedy (accountability/rights/rules.py); the event records which.
+    remedy = {}
+    if status == Status.REJECTED:
+        remedy["remedy"] = rights_rules.remedy_route(organisation=request.organisation)
+    _audit(request, actor=actor, action="rights_request.status_changed", **remedy)
     return request
 
 
@@ -226,8 +233,50 @@ def rights_request_export_prepare(*, request: RightsRequest, actor) -> RightsReq
         request.save(update_fields=["status"])
         _step(request, actor=actor, action="status", message=_("Wij verzamelen uw gegevens."))
     request_id = request.pk
-    transaction.on_commit(lambda: tasks.build_access_export.delay(request_id))
+    outbox.enqueue(tasks.build_access_export, request_id)
     _audit(request, actor=actor, action="rights_request.status_changed", export="queued")
+    return request
+
+
+@transaction.atomic
+def rights_request_export_release(
+    *, request: RightsRequest, sha256: str, answers: dict[str, str | None], actor
+) -> RightsRequest:
+    """The handler has read every free text of the prepared export and kept, edited or left
+    out each one (art. 15(4)): `answers` maps each text's pointer to the text to release,
+    or None to leave it out. The released export is built in Celery; the parent can download
+    it once the request is fulfilled. Audited with counts, never with the texts."""
+    request = _lock(request)
+    problem = rights_rules.review_problem(request=request)
+    if problem:
+        raise ValidationError(problem)
+    if sha256 != request.export_sha256:
+        raise ValidationError(_("De gegevens zijn intussen opnieuw verzameld. Controleer de teksten opnieuw."))
+    data = release.prepared_data(request)
+    if data is None:
+        raise ValidationError(_("De verzamelde gegevens zijn niet meer te lezen. Verzamel ze opnieuw."))
+    texts = redaction.free_texts(data)
+    if set(answers) != {t.pointer for t in texts}:
+        raise ValidationError(_("Deze controle hoort niet bij de verzamelde gegevens. Open de pagina opnieuw."))
+    review = redaction.review_from_answers(texts, answers)
+    now = timezone.now()
+    request.export_review = {"sha256": request.export_sha256, **review.as_json()}
+    request.export_reviewed_by = actor
+    request.export_reviewed_at = now
+    request.export_status = RightsRequest.ExportStatus.RELEASING
+    request.updated_at = now
+    request.save(
+        update_fields=["export_review", "export_reviewed_by", "export_reviewed_at", "export_status", "updated_at"]
+    )
+    outbox.enqueue(tasks.release_access_export, request.pk)
+    _audit(
+        request,
+        actor=actor,
+        action="rights_request.export_reviewed",
+        texts=len(texts),
+        sha256=request.export_sha256,
+        **review.counts,
+    )
     return request
 
 
@@ -283,6 +332,10 @@ def rights_request_erase(*, request: RightsRequest, actor, today: datetime.date 
             for t in transfer_facts.sent_for_erasure(child=request.child):
                 if t.erasable:
                     transfer_facts.erase_sent(transfer=t.transfer, actor=actor)
+        elif item.key == "transfers_received_consent":
+            for r in transfer_facts.received_for_child(child=request.child):
+                if transfer_facts.received_on_consent(r):
+                    transfer_facts.erase_received(received=r, actor=actor)
         done.append({"key": item.key, "count": item.count})
     request.erasure_result = {
         "at": timezone.now().isoformat(),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("consent/requests/<id:pk>/extend/", views.staff_extend, name="rights-extend"),
     path("consent/requests/<id:pk>/assign/", views.staff_assign, name="rights-assign"),
     path("consent/requests/<id:pk>/export/", views.staff_export_prepare, name="rights-export-prepare"),
+    path("consent/requests/<id:pk>/export/review/", views.staff_export_review, name="rights-export-review"),
     path("consent/requests/<id:pk>/export.<str:fmt>", views.staff_export, name="rights-export"),
     path("consent/requests/<id:pk>/erase/", views.staff_erase, name="rights-erase"),
 ]

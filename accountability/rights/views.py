@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,12 +19,15 @@ from accountability.deadlines import deadline_state
 from accountability.forms import AdviceForm
 from accountability.models import AdviceNote
 from accountability.rights import permissions as perms
+from accountability.rights import redaction
+from accountability.rights import release as rights_release
 from accountability.rights import rules as rights_rules
 from accountability.rights import selectors as rights_selectors
 from accountability.rights import services as rights_services
 from accountability.rights.forms import (
     KIND_HELP,
     AssignForm,
+    ExportReviewForm,
     ExtendForm,
     PortalRequestForm,
     RecordRequestForm,
@@ -50,9 +54,14 @@ def _handle(
 
 
 def _download(request: HttpRequest, rr: RightsRequest, fmt: str, *, by_parent: bool) -> FileResponse:
-    """The request's access export (json or pdf) as a private download, audited."""
-    field = perms.ready_export_file(rr, fmt)
-    name = f"inzage-{rr.child.first_name.lower()}-{rr.export_generated_at:%Y%m%d}.{fmt}"
+    """The request's access export (json or pdf) as a private download, audited: a parent
+    gets the released version only; staff the released one, or the prepared one under review."""
+    if by_parent:
+        field, released = perms.released_export_file(rr, fmt), True
+    else:
+        field, released = perms.staff_export_file(rr, fmt)
+    draft = "" if released else "concept-"
+    name = f"inzage-{draft}{rr.child.first_name.lower()}-{rr.export_generated_at:%Y%m%d}.{fmt}"
     content_type = "application/json" if fmt == "json" else "application/pdf"
     response = FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=content_type)
     rights_services.rights_request_export_downloaded(request=rr, actor=request.user, fmt=fmt, by_parent=by_parent)
@@ -82,8 +91,9 @@ def portal_new(request: HttpRequest) -> HttpResponse:
     by_child = {a.child.pk: a for a in children}
     versions = rights_selectors.objection_versions(organisation_ids={a.child.organisation_id for a in children})
     initial = {}
-    if request.GET.get("child", "").isdigit() and int(request.GET["child"]) in by_child:
-        initial["child"] = int(request.GET["child"])
+    asked = http.parse_id(request.GET.get("child"))  # ASCII digits only: "²" is no id
+    if asked in by_child:
+        initial["child"] = asked
     form = PortalRequestForm(
         request.POST or None,
         initial=initial,
@@ -119,6 +129,9 @@ def portal_new(request: HttpRequest) -> HttpResponse:
 def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rr = perms.get_parent_request(request.user, pk)
     status = rights_selectors.effective_status(rr)
+    export_ready = status == RightsRequest.Status.FULFILLED and rr.export_status == RightsRequest.ExportStatus.RELEASED
+    # A refusal, or an export with texts left out (art. 15(4)), names the remedy.
+    refused = status == RightsRequest.Status.REJECTED or (export_ready and rr.export_review.get("redacted"))
     return http.private(
         render(
             request,
@@ -131,8 +144,8 @@ def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "deadline": deadline_state(rr.due_on, timezone.localdate())
                 if status in RightsRequest.OPEN_STATUSES
                 else None,
-                "export_ready": status == RightsRequest.Status.FULFILLED
-                and rr.export_status == RightsRequest.ExportStatus.READY,
+                "export_ready": export_ready,
+                "remedy": rights_rules.remedy_for(organisation=rr.organisation) if refused else None,
             },
         )
     )
@@ -172,7 +185,7 @@ def staff_list(request: HttpRequest, org_pk: int) -> HttpResponse:
 def staff_record(request: HttpRequest, org_pk: int) -> HttpResponse:
     organisation = perms.recording_organisation(request.user, org_pk)
     raw_child = request.GET.get("child") or request.POST.get("child") or ""
-    if not raw_child.isdigit():
+    if http.parse_id(raw_child) is None:
         children = perms.recordable_children(request.user, organisation).order_by("first_name", "last_name")
         return render(
             request,
@@ -235,6 +248,9 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "section": "requests",
         "export_kind": rr.kind in rights_rules.EXPORT_KINDS,
+        "may_review": may_handle and rights_rules.review_problem(request=rr) is None,
+        "review_counts": {k: len(rr.export_review.get(k) or ()) for k in ("redacted", "edited")},
+        "remedy": rights_rules.remedy_for(organisation=organisation),
     }
     if rr.kind == RightsRequest.Kind.ERASURE:
         context["plan"] = rights_rules.erasure_plan(request=rr, today=today)
@@ -305,6 +321,47 @@ def staff_export_prepare(request: HttpRequest, pk: int) -> HttpResponse:
         rr,
         lambda: rights_services.rights_request_export_prepare(request=rr, actor=request.user),
         _("De gegevens worden verzameld. Controleer de inzage voordat u het verzoek afhandelt."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def staff_export_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before release: the handler reads every free text of the prepared export and keeps,
+    edits or leaves out each one (art. 15(4)), then releases it."""
+    rr = perms.get_request(request.user, pk, need="handle")
+    problem = rights_rules.review_problem(request=rr)
+    data = rights_release.prepared_data(rr) if problem is None else None
+    if data is None:
+        messages.error(request, problem or _("De verzamelde gegevens zijn niet meer te lezen. Verzamel ze opnieuw."))
+        return redirect("consent:rights-detail", pk=rr.pk)
+    texts = redaction.free_texts(data)
+    earlier = rr.export_review if rr.export_review.get("sha256") == rr.export_sha256 else None
+    form = ExportReviewForm(
+        request.POST or None,
+        texts=texts,
+        sha256=rr.export_sha256,
+        review=redaction.Review.from_json(earlier) if earlier else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        if http.call_service(
+            request,
+            lambda: rights_services.rights_request_export_release(
+                request=rr, sha256=form.cleaned_data["sha256"], answers=form.answers(), actor=request.user
+            ),
+            success=_("De inzage wordt vrijgegeven. Daarna kunt u het verzoek afhandelen; de ouder downloadt hem dan."),
+        ):
+            return redirect("consent:rights-detail", pk=rr.pk)
+    return render(
+        request,
+        "accountability/rights/staff_review.html",
+        {
+            "organisation": rr.organisation,
+            "rr": rr,
+            "form": form,
+            "marker": _(redaction.REDACTED),
+            "section": "requests",
+        },
     )
 
 

@@ -1,5 +1,5 @@
-"""The incident register (meldplicht datalekken, art. 33): list, record, edit, close, and
-the other organisation's read-only notice."""
+"""The incident register (meldplicht datalekken, art. 33): list, record, edit, close, the
+notice to the parents (art. 34), and the other organisation's read-only notice."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accountability import permissions as perms
 from accountability import selectors, services
 from accountability.deadlines import BreachClock
-from accountability.forms import AdviceForm, IncidentForm
+from accountability.forms import AdviceForm, IncidentForm, IncidentParentsNoticeForm
 from accountability.models import AdviceNote, Incident
 from agreements import selectors as agreement_selectors
 from ikc_share import http
@@ -135,6 +135,34 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
         organisation=organisation,
         form=form,
         title=_("Incident %(n)s bijwerken") % {"n": incident.number},
+        back=reverse("ikc_share:incident-detail", kwargs={"pk": incident.pk}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def incident_parents_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the notice the parents got (art. 34): its text, channel and when it was sent."""
+    incident = perms.get_incident(request.user, pk, need="handle")
+    form = IncidentParentsNoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if http.call_service(
+            request,
+            lambda: services.incident_parents_notice_record(
+                incident=incident,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                channel=form.cleaned_data["channel"],
+                sent_at=form.cleaned_data["sent_at"],
+            ),
+            success=_("Het bericht aan de ouders is vastgelegd."),
+        ):
+            return redirect("ikc_share:incident-detail", pk=incident.pk)
+    return http.form_page(
+        request,
+        organisation=incident.organisation,
+        form=form,
+        title=_("Incident %(n)s: het bericht aan de ouders vastleggen (art. 34)") % {"n": incident.number},
         back=reverse("ikc_share:incident-detail", kwargs={"pk": incident.pk}),
     )
 

@@ -4,6 +4,7 @@ Celery task calls `letter_batch_run`; services.letter_batch_start queues it)."""
 
 from __future__ import annotations
 
+import datetime
 import tempfile
 import uuid
 import zipfile
@@ -21,6 +22,7 @@ from agreements.letters.models import LetterBatch
 from agreements.letters.personal import generic_pdf_read, letters_personal_make
 from agreements.letters.selectors import batch_recipients, version_for_letter
 from agreements.letters.storage import delete_quietly, letter_generic_ensure
+from ikc_share import outbox
 from ikc_share.audit import audit_record
 
 if TYPE_CHECKING:
@@ -29,6 +31,18 @@ if TYPE_CHECKING:
 # Covers rendered per WeasyPrint document in a batch: the per-document cost (style setup,
 # font subsetting, PDF writing) is shared, memory stays small.
 COVER_CHUNK = 25
+
+# A busy batch blocks a new one of the same version and language, but not forever: one whose
+# task was handed to the broker and never started (the message was lost), or that is still
+# not finished long after it was asked for, counts as stuck. While its task waits in the
+# outbox for the broker to come back, it does block: it will run.
+RUN_TASK = "agreements.tasks.letter_batch_run"
+QUEUED_STUCK_AFTER = datetime.timedelta(minutes=15)
+RUNNING_STUCK_AFTER = datetime.timedelta(hours=2)
+STUCK_MESSAGE = (
+    "Deze reeks is niet op tijd gestart of afgemaakt en is gestopt. Er is niets half opgeslagen. "
+    "Een nieuwe reeks gebruikt de brieven die al klaar waren opnieuw."
+)
 
 
 def _zip_entry_name(index: int, child: Child, guardian: Guardian) -> str:
@@ -41,7 +55,7 @@ def letter_batch_run(*, batch_id: int) -> LetterBatch:
     progress in LetterBatch.done after each chunk, and zip them as they come. Safe to run
     again after a failure: stored letters are reused."""
     batch = LetterBatch.objects.select_related("requested_by").get(pk=batch_id)
-    if batch.status == LetterBatch.Status.DONE:
+    if batch.status in (LetterBatch.Status.DONE, LetterBatch.Status.FAILED):  # a late or second delivery
         return batch
     version = version_for_letter(batch.version_id)
     actor, language = batch.requested_by, batch.language
@@ -137,3 +151,32 @@ def letter_batch_fail(*, batch_id: int, error: str) -> None:
             target=batch,
             payload={"version": batch.version_id, "language": batch.language},
         )
+
+
+def batch_is_stuck(batch: LetterBatch, *, now: datetime.datetime | None = None) -> bool:
+    """A queued or running batch that will not finish by itself (see QUEUED_STUCK_AFTER)."""
+    if batch.status not in (LetterBatch.Status.QUEUED, LetterBatch.Status.RUNNING):
+        return False
+    now = now or timezone.now()
+    sending = outbox.message_state(RUN_TASK, batch.pk)
+    if sending is not None and sending.pending:  # waits for the broker: it runs when it is back
+        return False
+    if batch.status == LetterBatch.Status.QUEUED:
+        handed_over = sending.dispatched_at if sending is not None and sending.dispatched_at else batch.created_at
+        return now - handed_over > QUEUED_STUCK_AFTER
+    return now - batch.created_at > RUNNING_STUCK_AFTER
+
+
+def batch_in_the_way(*, version_id: int, language: str) -> LetterBatch | None:
+    """The busy batch that a new one of this version and language has to wait for, or None.
+    Stuck batches are marked failed on the way (with an audit event), so they never block."""
+    busy = LetterBatch.objects.filter(
+        version_id=version_id,
+        language=language,
+        status__in=[LetterBatch.Status.QUEUED, LetterBatch.Status.RUNNING],
+    ).order_by("created_at")
+    for batch in busy:
+        if not batch_is_stuck(batch):
+            return batch
+        letter_batch_fail(batch_id=batch.pk, error=STUCK_MESSAGE)
+    return None

@@ -15,8 +15,15 @@ from django.utils.translation import gettext as _
 from agreements.letters.links import letter_link, paper_link_max_age, qr_svg
 from agreements.letters.render import TEMPLATE_DIR, RenderedLetter, render_letter
 from agreements.letters.selectors import generic_letter
+from agreements.letters.titles import title_en
 from agreements.models import AgreementVersion, Approval
-from agreements.rules.bases import allows_objection, asks_consent, letter_flags
+from agreements.rules.bases import (
+    allows_erasure_of_received,
+    allows_objection,
+    asks_consent,
+    is_legal_duty,
+    letter_flags,
+)
 from ikc_share.choices import OrganisationKind
 
 if TYPE_CHECKING:
@@ -46,8 +53,19 @@ def contact_details(org: Organisation) -> dict[str, str]:
         "city": org.city,
         "privacy_email": org.privacy_email,
         "privacy_officer": org.privacy_officer_name,
+        # The FG's own contact details (art. 13(1)(b)); without them the letter points to the privacy address.
+        "privacy_officer_email": org.privacy_officer_email,
+        "privacy_officer_phone": org.privacy_officer_phone,
+        "privacy_officer_address": org.privacy_officer_address,
         "is_school": org.kind == OrganisationKind.SCHOOL,
     }
+
+
+def school_name(sender: Organisation, receiver: Organisation) -> str:
+    """The school's own name where the letter speaks of "the school": the school among the
+    two organisations (the receiver when neither or both are one)."""
+    schools = [org for org in (receiver, sender) if org.kind == OrganisationKind.SCHOOL]
+    return (schools[0] if len(schools) == 1 else receiver).name
 
 
 def _signatory(version: AgreementVersion, org: Organisation) -> str:
@@ -112,13 +130,19 @@ def letter_context(
         "art9_condition": version.art9_condition,
         "method_in_app": version.method_in_app,
         "method_meeting": version.method_meeting,
-        "receiving_roles": sorted(r.name for r in version.receiving_roles.all()),
+        # Function titles are kept in Dutch; the English letter names them in English.
+        "receiving_roles": sorted(title_en(r.name) if english else r.name for r in version.receiving_roles.all()),
         "receiving_locations": sorted(loc.name for loc in version.receiving_locations.all()),
         "retention_months": version.retention_months,
         "valid_from": version.valid_from,
         "valid_until": version.valid_until,
         "basis": basis,
         **letter_flags(basis),  # is_consent, may_object, has_portability
+        "is_legal_duty": is_legal_duty(basis),
+        # c and e: what the duty or the task requires is not erased on request (art. 17(3)(b)).
+        "erasure_limited": not allows_erasure_of_received(basis),
+        "balancing_test": version.balancing_test,
+        "school_name": school_name(sender, receiver),
         "statutory_provision": version.statutory_provision,
         "guardian_policy": version.guardian_policy,
         "consent_per_category": version.consent_per_category,

@@ -149,12 +149,19 @@ def _print_stylesheet() -> CSS:
     return stylesheet(PRINT_CSS)
 
 
+# Every PDF the app makes for people to read (letters, records, reports, exports) is a
+# tagged PDF/UA-1 document: a structure tree (headings, paragraphs, lists, tables) that a
+# screen reader follows, the language of <html lang> and the title of <title>, shown as the
+# window title. The personal letter's cover page (covers.py) is a print layer, not tagged.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def html_to_pdf(document: str) -> bytes:
-    """Render a full HTML document to PDF bytes with the letter's print stylesheet. Only
-    the app's own static files are reachable from the document."""
+    """Render a full HTML document to a tagged PDF (PDF_VARIANT) with the letter's print
+    stylesheet. Only the app's own static files are reachable from the document."""
     w = weasy()
     return w.HTML(string=document, base_url=ASSET_BASE, url_fetcher=w.StaticOnlyFetcher()).write_pdf(
-        stylesheets=[_print_stylesheet()], font_config=font_config()
+        stylesheets=[_print_stylesheet()], font_config=font_config(), pdf_variant=PDF_VARIANT
     )
 
 

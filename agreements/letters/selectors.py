@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
 from agreements.letters.models import Letter, LetterBatch
 from agreements.models import AgreementVersion
+from agreements.rules import scope
 from ikc_share.selectors import guardianships_with_authority
 
 if TYPE_CHECKING:
@@ -76,10 +78,13 @@ def letter_download_name(letter: Letter) -> str:
 
 def batch_recipients(version: AgreementVersion) -> QuerySet[Guardianship]:
     """Every guardian with parental authority of every current child of the sending
-    organisation: one personal letter each, in the order staff hand them out."""
+    organisation that the version concerns now (its scope, agreements/rules/scope.py: a
+    child outside it gets no letter): one personal letter each, in the order staff hand
+    them out."""
     sender_id = version.agreement.sending_organisation_id
     return (
         guardianships_with_authority(organisation_id=sender_id)
+        .filter(scope.children_q(version, timezone.now(), prefix="child__"))
         .select_related("child__location", "guardian__user")
         .order_by(
             "child__location__name",

@@ -11,11 +11,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agreements import tasks
+from agreements.letters import batches
 from agreements.letters.content import LANGUAGES, check_language
 from agreements.letters.models import LetterBatch
 from agreements.letters.selectors import batch_recipients, generic_letters
 from agreements.letters.storage import check_active
 from agreements.models import AgreementVersion
+from ikc_share import outbox
 from ikc_share.audit import audit_record
 
 
@@ -29,7 +31,7 @@ def letters_generate(*, version: AgreementVersion, actor: Any = None) -> list[st
     missing = [lang for lang in LANGUAGES if lang not in existing]
     actor_id = getattr(actor, "pk", None)
     for lang in missing:
-        transaction.on_commit(lambda lang=lang: tasks.letter_generate.delay(version.pk, lang, actor_id), robust=True)
+        outbox.enqueue(tasks.letter_generate, version.pk, lang, actor_id)
     return missing
 
 
@@ -45,10 +47,7 @@ def letter_batch_start(*, version: AgreementVersion, language: str, actor: Any) 
     )
     if version.status != AgreementVersion.Status.ACTIVE:
         raise ValidationError(_("Brieven op papier maken kan alleen voor een actieve afspraak."))
-    busy = LetterBatch.objects.filter(
-        version=version, language=language, status__in=[LetterBatch.Status.QUEUED, LetterBatch.Status.RUNNING]
-    ).first()
-    if busy is not None:
+    if batches.batch_in_the_way(version_id=version.pk, language=language) is not None:
         raise ValidationError(_("Deze brieven worden al gemaakt. Wacht tot die reeks klaar is."))
     total = batch_recipients(version).count()
     if total == 0:
@@ -61,5 +60,5 @@ def letter_batch_start(*, version: AgreementVersion, language: str, actor: Any) 
         target=batch,
         payload={"version": version.pk, "language": language, "total": total},
     )
-    transaction.on_commit(lambda: tasks.letter_batch_run.delay(batch.pk))
+    outbox.enqueue(tasks.letter_batch_run, batch.pk)
     return batch

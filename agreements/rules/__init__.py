@@ -14,10 +14,12 @@ is its public API: `from agreements import rules; rules.check_transfer(...)`.
   notices, objections and restrictions (art. 18) allow;
 - explain.py: the sentences that name the rule that decided;
 - purposes.py: what a purpose concerns (direction, kinds of location);
+- scope.py: which children of the sender a version concerns (`in_scope`, and the same
+  rule as database filters `children_q` and `versions_q`);
 - common.py: dates, names and the transfer methods in words.
 """
 
-from agreements.rules import bases, consent, contexts, explain, objections
+from agreements.rules import bases, consent, contexts, explain, objections, scope
 from agreements.rules.approvals import approved_by_both, current_decisions
 from agreements.rules.basis_rules import DEFAULT_VVE_REFERENCE
 from agreements.rules.changes import ChangeReport, classify_change
@@ -70,6 +72,7 @@ __all__ = [
     "objections",
     "parents_said_no",
     "purpose_concerns",
+    "scope",
     "spec_from_version",
     "validate_version",
 ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from agreements.choices import Art9Condition, GuardianPolicy, LegalBasis, Purpose
+from agreements.rules import scope
 from agreements.rules.common import format_day, join_names, method_label
 from agreements.rules.specs import VersionSpec
 
@@ -45,7 +46,8 @@ def _label(choices, value: str) -> str:
 def classify_change(old: VersionSpec, new: VersionSpec) -> ChangeReport:
     """What changed between two versions, and whether it is material: a material change
     (purpose changed, items added, legal basis changed, receiving roles added, retention
-    longer) means earlier consent does not cover the new version."""
+    longer, the scope widened to children it did not concern) means earlier consent does
+    not cover the new version."""
     changes: list[Change] = []
 
     def add(code: str, text: str, material: bool = False) -> None:
@@ -121,6 +123,19 @@ def classify_change(old: VersionSpec, new: VersionSpec) -> ChangeReport:
                 "old": join_names(old.receiving_locations) or _("alle locaties"),
                 "new": join_names(new.receiving_locations) or _("alle locaties"),
             },
+        )
+    old_scope, new_scope = scope.scope_of_spec(old), scope.scope_of_spec(new)
+    if not scope.same(old_scope, new_scope):
+        wider = scope.widens(old_scope, new_scope)
+        text = (
+            _("Voor wie verruimd (nu ook voor kinderen die er eerst niet onder vielen): %(old)s → %(new)s")
+            if wider
+            else _("Voor wie beperkt: %(old)s → %(new)s")
+        )
+        add(
+            "scope_widened" if wider else "scope_narrowed",
+            text % {"old": scope.describe(old_scope), "new": scope.describe(new_scope)},
+            wider,
         )
     if old.retention_months != new.retention_months:
         longer = new.retention_months > old.retention_months

@@ -9,7 +9,15 @@ that does apply (what the guide says too):
 - an information request under a child-protection order: the gezinsvoogd's rules in the
   Jeugdwet (informatieplicht bij een ondertoezichtstelling);
 - a recipient outside the IKC or outside this agreement: a separate legal basis (its own
-  consent, or a duty such as the onderwijskundig rapport, art. 42 WPO).
+  consent for that one purpose, or a legal duty);
+- a pupil moving to another school: the onderwijskundig rapport is a legal duty of the school
+  (art. 42 WPO, basis c), never a matter of consent; the parents get a copy and may give
+  their view;
+- a request from the police: no duty to hand anything over without a demand under the
+  Wetboek van Strafvordering (a vordering, e.g. art. 126nc/126nd Sv); via the director and
+  the FG, recorded;
+- what a holder of professional secrecy (jeugdarts, maatschappelijk werker) knows, or what
+  was said in a care meeting: not an exchange between the organisations of the IKC.
 """
 
 from __future__ import annotations
@@ -27,14 +35,20 @@ EMERGENCY = "emergency"
 MELDCODE = "meldcode"
 CHILD_PROTECTION = "child_protection"
 OUTSIDE_IKC = "outside_ikc"
+SCHOOL_CHANGE = "school_change"
+POLICE = "police"
+PROFESSIONAL_SECRECY = "professional_secrecy"
 
-CONTEXTS = (REGULAR, EMERGENCY, MELDCODE, CHILD_PROTECTION, OUTSIDE_IKC)
+CONTEXTS = (REGULAR, EMERGENCY, MELDCODE, CHILD_PROTECTION, OUTSIDE_IKC, SCHOOL_CHANGE, POLICE, PROFESSIONAL_SECRECY)
 CONTEXT_LABELS = {
     REGULAR: gettext_lazy("Een gewone overdracht onder deze afspraak"),
     EMERGENCY: gettext_lazy("Een noodsituatie (leven of gezondheid van het kind in gevaar)"),
     MELDCODE: gettext_lazy("Zorgen over de veiligheid van het kind (meldcode)"),
     CHILD_PROTECTION: gettext_lazy("Een informatieverzoek van een gezinsvoogd (ondertoezichtstelling)"),
     OUTSIDE_IKC: gettext_lazy("Een ontvanger buiten het IKC"),
+    SCHOOL_CHANGE: gettext_lazy("Een leerling gaat naar een andere school (onderwijskundig rapport)"),
+    POLICE: gettext_lazy("Een verzoek van de politie"),
+    PROFESSIONAL_SECRECY: gettext_lazy("Informatie onder een beroepsgeheim of uit een zorgoverleg"),
 }
 # The guide's situations that are answered by one of these routes (transfers/guide.py).
 GUIDE_CONTEXTS = {
@@ -42,6 +56,9 @@ GUIDE_CONTEXTS = {
     "meldcode": MELDCODE,
     "family_supervisor": CHILD_PROTECTION,
     "third_party": OUTSIDE_IKC,
+    "school_change": SCHOOL_CHANGE,
+    "police": POLICE,
+    "professional_secrecy": PROFESSIONAL_SECRECY,
 }
 
 
@@ -71,8 +88,30 @@ def route_sentence(context: str) -> str:
     if context == OUTSIDE_IKC:
         return _(
             "Een ontvanger buiten het IKC valt niet onder een afspraak in deze app. Daarvoor is een eigen "
-            "grondslag nodig: meestal aparte toestemming van de ouders voor dat ene doel, of een wettelijke "
-            "plicht, zoals het onderwijskundig rapport bij een overstap naar een andere school (art. 42 WPO)."
+            "grondslag nodig: aparte toestemming van de ouders voor dat ene doel, of een wettelijke plicht. Gaat "
+            "een leerling naar een andere school, dan is het onderwijskundig rapport zo'n plicht (art. 42 WPO): "
+            "daarvoor vraagt de school geen toestemming."
+        )
+    if context == SCHOOL_CHANGE:
+        return _(
+            "Het onderwijskundig rapport voor een nieuwe school is geen overdracht onder een afspraak en vraagt "
+            "geen toestemming: de wet verplicht de school het op te stellen en aan de nieuwe school te geven "
+            "(art. 42 WPO, grondslag c). De ouders krijgen een kopie en mogen er hun mening over geven. Stuur het "
+            "via de eigen weg van de school, zoals de Overstapservice Onderwijs (OSO), niet via deze app."
+        )
+    if context == POLICE:
+        return _(
+            "Een verzoek van de politie is geen overdracht onder een afspraak. Zonder vordering (een formeel "
+            "verzoek op grond van het Wetboek van Strafvordering, bijvoorbeeld art. 126nc of 126nd Sv) hoeft u "
+            "niets te geven. Geef het verzoek door aan uw directeur en de FG, geef alleen wat de vordering vraagt "
+            "en leg vast wat u gaf. Is het kind in acuut gevaar, bel dan 112."
+        )
+    if context == PROFESSIONAL_SECRECY:
+        return _(
+            "Wat onder een beroepsgeheim valt (zoals dat van de jeugdarts of een maatschappelijk werker), of wat "
+            "in een zorgoverleg is besproken, is geen uitwisseling tussen de organisaties van het IKC en hoort "
+            "niet in een overdracht onder een afspraak. Wie het beroepsgeheim heeft, deelt alleen met toestemming "
+            "van de ouders of volgens de eigen beroepsregels."
         )
     return ""
 

@@ -57,6 +57,11 @@ class VersionSpec:
     objection_wait_days: int = 14
     consent_valid_months: int | None = None
     ikc: Ikc | None = None  # the agreement's IKC; None = the sending organisation's
+    # The scope (agreements/rules/scope.py): which children of the sender it concerns.
+    scope_locations: list[Location] = field(default_factory=list)  # none = every location
+    scope_min_age: int | None = None
+    scope_max_age: int | None = None
+    scope_vve_only: bool = False
 
     @property
     def categories(self) -> list[DataCategory]:
@@ -78,6 +83,14 @@ def version_items(version: AgreementVersion) -> list[AgreementItem]:
     """The version's items with their categories (from the prefetch when there is one)."""
     items = prefetched(version, "items")
     return items if items is not None else list(version.items.select_related("category"))
+
+
+def version_scope_locations(version: AgreementVersion) -> list[Location]:
+    """The version's scope locations (from the prefetch when there is one), by name."""
+    locations = prefetched(version, "scope_locations")
+    if locations is None:
+        locations = list(version.scope_locations.all())
+    return sorted(locations, key=lambda loc: (loc.name, loc.pk))
 
 
 def spec_from_version(version: AgreementVersion) -> VersionSpec:
@@ -111,6 +124,10 @@ def spec_from_version(version: AgreementVersion) -> VersionSpec:
         parents_read_days=version.parents_read_days,
         objection_wait_days=version.objection_wait_days,
         consent_valid_months=version.consent_valid_months,
+        scope_locations=version_scope_locations(version),
+        scope_min_age=version.scope_min_age,
+        scope_max_age=version.scope_max_age,
+        scope_vve_only=version.scope_vve_only,
     )
 
 

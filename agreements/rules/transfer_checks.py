@@ -1,6 +1,7 @@
 """The general checks of a transfer question that do not depend on the categories: is the
-version active at that moment, may this requester send this child's data, is the method
-allowed. transfers.py combines them with the per-category rules."""
+version active at that moment, does it concern this child (its scope), may this requester
+send this child's data, is the method allowed. transfers.py combines them with the
+per-category rules."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from agreements.choices import AgreementVersionStatus
 from agreements.models import AgreementVersion
 from agreements.rules.approvals import approved_by_both
 from agreements.rules.common import METHOD_EMAIL, METHOD_IN_APP, METHOD_MEETING, format_day, local_date, method_label
+from agreements.rules.scope import OUT_OF_SCOPE, out_of_scope_reason
 from ikc_share import selectors as core_selectors
 from ikc_share.choices import MembershipRole
 
@@ -69,6 +71,12 @@ def version_active_reasons(version: AgreementVersion, at: datetime.datetime) -> 
             }
         out.append(("outside_validity", text))
     return out
+
+
+def scope_reasons(*, version: AgreementVersion, child: Child, at: datetime.datetime) -> list[tuple[str, str]]:
+    """The version does not concern this child of its sender at `at` (agreements/rules/scope.py)."""
+    text = out_of_scope_reason(version, child, at)
+    return [(OUT_OF_SCOPE, text)] if text else []
 
 
 @dataclass(frozen=True)

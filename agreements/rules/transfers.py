@@ -2,7 +2,7 @@
 app calls (and `check_transfers()` the same for several versions at once). It re-checks
 everything at the moment it is asked and never trusts a stored status on its own: the
 version is active and valid, the agreement still passes `validate_version`, the child is
-the sender's, the requester may send, the method is allowed, and consent, notices and
+the sender's and within the version's scope, the requester may send, the method is allowed, and consent, notices and
 objections (agreements/rules/consent.py) do not block.
 """
 
@@ -153,6 +153,7 @@ def check_transfers(
         Prefetch("items", queryset=AgreementItem.objects.select_related("category")),
         "receiving_roles",
         "receiving_locations",
+        "scope_locations",
         "approvals",
     )
     memberships = None
@@ -237,6 +238,8 @@ def _check_transfer(
                 % {"sender": sender.name},
             )
         )
+    if own_child:
+        general += checks.scope_reasons(version=version, child=child, at=at)
     general += checks.requester_reasons(requester=requester, child=child, version=version, memberships=memberships)
     general += checks.method_reasons(method=method, version=version)
     if bases.is_legal_duty(version) and not child.vve_programme:

@@ -22,6 +22,7 @@ from agreements.rules.basis_rules import (
 )
 from agreements.rules.common import ALLOWED_METHODS, METHOD_EMAIL, join_names
 from agreements.rules.purposes import is_childcare_to_school
+from agreements.rules.scope import rule_scope
 from agreements.rules.specs import RuleMessage, VersionSpec
 from agreements.rules.specs import error as _error
 from ikc_share.choices import OrganisationKind
@@ -215,6 +216,7 @@ RULES: list[Callable[[VersionSpec], list[RuleMessage]]] = [
     rule_contract,
     rule_methods,
     rule_receivers,
+    rule_scope,
     rule_retention_and_validity,
     rule_inform_parents,
 ]

@@ -1,9 +1,30 @@
-# Reserved for: issue 18 portal notice/consent page. Fill in the operations (hand-written, or copied from
-# `DEBUG=1 .venv/bin/python manage.py makemigrations consent --dry-run -v 3`, only your own models).
-from django.db import migrations
+# Issue 18: a parent who reads the letter in the portal and decides is informed by it (a
+# ParentNotice how="portal", with the letter's SHA-256).
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [("consent", "0006_processingrestriction")]
 
-    operations = []
+    operations = [
+        migrations.RemoveConstraint(model_name="parentnotice", name="parent_notice_how"),
+        migrations.AlterField(
+            model_name="parentnotice",
+            name="how",
+            field=models.CharField(
+                choices=[
+                    ("email", "E-mail met de brief"),
+                    ("paper", "Papieren brief overhandigd"),
+                    ("meeting", "Driegesprek"),
+                    ("portal", "Brief gelezen in het ouderportaal"),
+                ],
+                max_length=7,
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="parentnotice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("how__in", ["email", "paper", "meeting", "portal"])), name="parent_notice_how"
+            ),
+        ),
+    ]

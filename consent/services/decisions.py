@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consent import letters_adapter, selectors
-from consent.models import ConsentDecision
+from consent.models import ConsentDecision, ParentNotice
 from consent.services.checks import (
     check_consent_basis,
     check_guardian_authority,
@@ -76,9 +76,14 @@ def consent_decide(
     decided_at: datetime.datetime | None = None,
     scan: UploadedFile | None = None,
     version_categories: list[DataCategory] | None = None,
+    letter_shown: bool = False,
 ) -> list[ConsentDecision]:
     """Record a guardian's answers (portal, or a paper form recorded by staff). A "no" to
-    something the guardian had given is recorded as a withdrawal. `version_categories`:
+    something the guardian had given is recorded as a withdrawal. `letter_shown`: the portal
+    showed this exact letter on the page where the guardian decided, so the guardian is
+    informed of the version by it: a ParentNotice (how=portal, the letter's SHA-256) is
+    recorded with the decision, unless one was recorded for this guardian before.
+    `version_categories`:
     the version's categories as `selectors.version_categories(version)` gave them to the
     caller in this request (the form was built from them), so they are not read twice;
     read here when not given. The version's items never change once it is active.
@@ -143,6 +148,9 @@ def consent_decide(
     saved = ConsentDecision.objects.bulk_create(rows)  # PostgreSQL and SQLite ≥ 3.35 return the ids
     if any(row.pk is None for row in saved):
         saved = list(ConsentDecision.objects.filter(submission=submission).select_related("category").order_by("pk"))
+    notice = None
+    if letter_shown and letter is not None and channel == ConsentDecision.Channel.PORTAL:
+        notice = _portal_notice(child=child, guardian=guardian, version=version, letter=letter, actor=actor, at=now)
     audit_record(
         organisation=child.organisation,
         actor=actor,
@@ -158,9 +166,29 @@ def consent_decide(
             "explicit": [d.explicit for d in saved],
             "letter_sha256": letter.sha256 if letter else None,
             "scan_sha256": scan_sha or None,
+            **({"notice": notice.pk} if notice else {}),
         },
     )
     return saved
+
+
+def _portal_notice(
+    *, child: Child, guardian: Guardian, version: AgreementVersion, letter: Letter, actor, at: datetime.datetime
+) -> ParentNotice | None:
+    """The guardian read this letter in the portal and decided: informed by it (once)."""
+    if ParentNotice.objects.filter(version=version, guardian=guardian, child=child).exists():
+        return None
+    return ParentNotice.objects.create(
+        version=version,
+        guardian=guardian,
+        child=child,
+        how=ParentNotice.How.PORTAL,
+        language=letter.language,
+        letter=letter,
+        letter_sha256=letter.sha256,
+        at=at,
+        recorded_by=actor,
+    )
 
 
 def _has_special(items: dict, category: DataCategory | None) -> bool:

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from consent import letters_adapter, tasks
+from ikc_share import outbox
 from ikc_share import selectors as core_selectors
 from ikc_share.http import MAGIC_LINK, MAGIC_LINK_SESSION_KEY
 
@@ -40,7 +41,7 @@ def login_link_request(*, email: str, ip: str) -> bool:
         return False
     if not core_selectors.guardians(email=email).exists():
         return False
-    tasks.send_login_link.delay(email)
+    outbox.enqueue(tasks.send_login_link, email)
     return True
 
 

@@ -10,21 +10,33 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements import selectors as agreement_selectors
 from agreements.choices import AgreementVersionStatus
-from agreements.rules import bases
+from agreements.rules import bases, scope
 from agreements.rules.consent import NO_ANSWER, consent_state_summaries
 from consent import letters_adapter, selectors, tasks
 from consent.models import ConsentDecision, ConsentRound, ConsentRoundMail
 from consent.services.checks import sender_of
+from ikc_share import outbox
 from ikc_share import selectors as core_selectors
 from ikc_share.audit import audit_record
 
 if TYPE_CHECKING:
     from agreements.models import AgreementVersion
     from ikc_share.models import Child, Guardian, Location
+
+
+def _concerned(children: Iterable[Child], *, version: AgreementVersion, at: datetime.datetime) -> list[Child]:
+    """The children the version's scope concerns at `at` (agreements/rules/scope.py): a
+    queryset filtered by the database, a list by the same rule with the scope read once."""
+    if isinstance(children, QuerySet):
+        return list(agreement_selectors.children_concerned(children=children, version=version, at=at))
+    prefetch_related_objects([version], "scope_locations")
+    return [c for c in children if scope.in_scope(version, c, at)]
 
 
 @transaction.atomic
@@ -40,11 +52,13 @@ def consent_round_start(
     enqueue: bool = True,
 ) -> ConsentRound:
     """Ask (or remind, or, for bases without consent, inform) every guardian with parental
-    authority of these children. E-mails go out from a Celery task after commit
+    authority of these children whom the version concerns (its scope: children outside it
+    are not asked and get no letter). E-mails go out from a Celery task after commit
     (`enqueue=False`: the caller sends them itself, e.g. the demo seeder)."""
     if version.status != AgreementVersionStatus.ACTIVE:
         raise ValidationError(_("Alleen voor een actieve afspraak kunt u ouders benaderen."))
     sender = sender_of(version)
+    children = _concerned(children, version=version, at=at or timezone.now())
     children = [c for c in children if c.organisation_id == sender.pk and c.left_on is None]
     if location is not None and location.organisation_id != sender.pk:
         raise ValidationError(_("Deze locatie hoort niet bij de verzendende organisatie."))
@@ -59,6 +73,11 @@ def consent_round_start(
         summaries = consent_state_summaries(children=children, version=version, at=at or timezone.now())
         children = [c for c in children if summaries[c.pk].state == NO_ANSWER]
     if not children:
+        if not scope.scope_of(version).is_everyone:
+            raise ValidationError(
+                _("Er zijn geen kinderen om ouders voor te benaderen. Deze afspraak geldt alleen voor %(scope)s.")
+                % {"scope": scope.describe_version(version)}
+            )
         raise ValidationError(_("Er zijn geen kinderen om ouders voor te benaderen."))
     kind = (
         ConsentRound.Kind.REMINDER if reminder else ConsentRound.Kind.REQUEST if consent else ConsentRound.Kind.INFORM
@@ -101,7 +120,7 @@ def consent_round_start(
         else:
             paper_count += 1
     if enqueue:
-        transaction.on_commit(lambda: tasks.send_round_mails.delay(round_.pk))
+        outbox.enqueue(tasks.send_round_mails, round_.pk)
     audit_record(
         organisation=sender,
         actor=actor,

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from agreements import selectors as agreement_selectors
 from agreements.rules import bases
 from agreements.rules.consent import consent_state_summaries_for_pairs, consent_state_summary
 from consent import letters_adapter, selectors, services
@@ -26,26 +27,33 @@ from ikc_share.http import errors_to_messages, private
 
 
 def _parent_rows(accesses: list[perms.ParentAccess], at, *, with_objections: bool = True) -> dict[int, list[dict]]:
-    """Per child: a row per active agreement of the child's organisation, with the consent
+    """Per child: a row per active agreement of the child's organisation that concerns the
+    child (its scope, decided by the database in the versions' query), with the consent
     state and (`with_objections`) the objections where the parent has authority. A fixed
     number of queries for any number of children and agreements (one batch each for
     versions, consent and objections)."""
-    versions = list(selectors.active_versions_sent_by_any({a.child.organisation_id for a in accesses}))
-    pairs = [
-        (a.child, v)
-        for a in accesses
-        if a.has_authority
-        for v in versions
-        if v.agreement.sending_organisation_id == a.child.organisation_id
-    ]
+    versions = list(
+        agreement_selectors.with_concerns(
+            versions=selectors.active_versions_sent_by_any({a.child.organisation_id for a in accesses}),
+            children=[a.child for a in accesses],
+            at=at,
+        )
+    )
+
+    def concerning(child) -> list:
+        return [
+            v
+            for v in versions
+            if v.agreement.sending_organisation_id == child.organisation_id and agreement_selectors.concerns(v, child)
+        ]
+
+    pairs = [(a.child, v) for a in accesses if a.has_authority for v in concerning(a.child)]
     summaries = consent_state_summaries_for_pairs(pairs=pairs, at=at)
     objections = selectors.objections_for_pairs(pairs=pairs) if with_objections else {}
     out: dict[int, list[dict]] = {}
     for access in accesses:
         rows = []
-        for version in versions:
-            if version.agreement.sending_organisation_id != access.child.organisation_id:
-                continue
+        for version in concerning(access.child):
             row = {
                 "version": version,
                 "is_consent": bases.asks_consent(version),
@@ -77,11 +85,27 @@ def _parent_rows(accesses: list[perms.ParentAccess], at, *, with_objections: boo
 PORTAL_ROWS_SECONDS = 60
 
 
+def _same_child(child) -> tuple:
+    """The real child behind a record: the childcare organisation and the school each keep
+    their own record of the same child (same names, same date of birth)."""
+    names = (child.first_name, child.name_prefix, child.last_name)
+    return (*(" ".join(n.split()).casefold() for n in names), child.date_of_birth)
+
+
+def group_by_child(accesses: list[perms.ParentAccess], rows: dict[int, list[dict]]) -> list[dict]:
+    """One entry per real child, with a part per organisation that keeps a record of it."""
+    entries: dict[tuple, dict] = {}
+    for a in accesses:
+        entry = entries.setdefault(_same_child(a.child), {"child": a.child, "parts": []})
+        entry["parts"].append({"access": a, "rows": rows[a.child.pk]})
+    return list(entries.values())
+
+
 def _home_rows(user) -> SafeString:
     def render_rows() -> str:
         children = perms.parent_children(user)
         rows = _parent_rows(children, timezone.now(), with_objections=False)
-        entries = [{"access": a, "rows": rows[a.child.pk]} for a in children]
+        entries = group_by_child(children, rows)
         return str(render_to_string("consent/_portal_home_rows.html", {"entries": entries}))  # a plain str pickles
 
     minute = int(timezone.now().timestamp() // PORTAL_ROWS_SECONDS)
@@ -141,6 +165,7 @@ def _decide(request: HttpRequest, access: perms.ParentAccess, version, form: Dec
             language=shown.language if shown else language(request),
             letter=shown or letter,
             version_categories=form.categories,
+            letter_shown=shown is not None,
         )
     except ValidationError as exc:
         errors_to_messages(request, exc)
@@ -172,9 +197,13 @@ def portal_decide(request: HttpRequest, child_pk: int, version_pk: int) -> HttpR
     letter = letters_adapter.generic_letter(version=version, language=language(request))
     if form is None or not form.is_bound:
         form = DecisionForm(version=version, categories=categories, initial={"letter": letter.pk})
-    summary = (
-        consent_state_summary(child=access.child, version=version, at=timezone.now()) if access.has_authority else None
-    )
+    summary = mine = None
+    choices: dict = {}
+    if access.has_authority:
+        summary = consent_state_summary(child=access.child, version=version, at=timezone.now())
+        mine = next((g for g in summary.guardians if g.guardian_id == access.guardian.pk), None)
+        if version.consent_per_category:
+            choices = selectors.latest_choices(child=access.child, guardian=access.guardian, version=version)
     return private(
         render(
             request,
@@ -189,6 +218,11 @@ def portal_decide(request: HttpRequest, child_pk: int, version_pk: int) -> HttpR
                 "categories": categories,
                 "is_consent": bases.asks_consent(version),
                 "summary": summary,
+                "mine": mine,
+                "may_withdraw": bool(mine and mine.state in ("given", "partial")),
+                "category_rows": [
+                    (c, field, choices.get(c.pk, choices.get(None, ""))) for c, field in form.category_fields()
+                ],
                 "special": [c for c in categories if c.is_special],
             },
         )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from consent import letters_adapter, services
 from consent.forms import LinkRequestForm, MagicLinkForm
-from ikc_share.http import private
+from ikc_share.http import client_ip, private
 
 PAPER = "paper"  # ?via=paper: the personal link on a paper letter (agreements.letters.links.letter_link)
 
@@ -39,7 +39,8 @@ def portal_login(request: HttpRequest) -> HttpResponse:
     """Ask for a fresh link by e-mail address. The page says the same whatever happens."""
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.login_link_request(email=form.cleaned_data["email"], ip=request.META.get("REMOTE_ADDR", ""))
+        # The client's own address (behind the proxy: from X-Forwarded-For), not the proxy's.
+        services.login_link_request(email=form.cleaned_data["email"], ip=client_ip(request))
         messages.info(
             request,
             _(

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agreements import selectors as agreement_selectors
 from agreements.choices import AgreementVersionStatus
 from agreements.letters import permissions as letters_permissions
-from agreements.rules import bases
+from agreements.rules import bases, scope
 from agreements.rules.consent import consent_state_summaries
 from consent import letters_adapter, selectors, services
 from consent import permissions as perms
@@ -62,12 +63,18 @@ def coverage(request: HttpRequest, version_pk: int) -> HttpResponse:
     children, groups = _children_and_groups(request, organisation)
     form = CoverageFilterForm(request.GET or None, groups=groups)
     group = form.cleaned_data["group"] if form.is_valid() else ""
+    now = timezone.now()
+    # Only the children the version's scope concerns (agreements/rules/scope.py).
     children = list(
-        selectors.children_in_scope(children=children, location_id=None, group_name=group)
+        agreement_selectors.children_concerned(
+            children=selectors.children_in_scope(children=children, location_id=None, group_name=group),
+            version=version,
+            at=now,
+        )
         .select_related("location")
         .order_by("group_name", "first_name", "last_name")
     )
-    summaries = consent_state_summaries(children=children, version=version, at=timezone.now())
+    summaries = consent_state_summaries(children=children, version=version, at=now)
     rows = [{"child": c, "summary": summaries[c.pk]} for c in children]
     counts = {state: 0 for state in COVERAGE_ORDER}
     for r in rows:
@@ -85,6 +92,7 @@ def coverage(request: HttpRequest, version_pk: int) -> HttpResponse:
             "may_act": perms.may(request.user, organisation, perms.ACT)
             and version.status == AgreementVersionStatus.ACTIVE,
             "is_consent": bases.asks_consent(version),
+            "scope_text": scope.describe_version(version),
             "rounds": selectors.rounds_for(version=version)[:10],
             "uninformed": sum(1 for r in rows if not r["summary"].informed),
         },

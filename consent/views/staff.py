@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agreements import selectors as agreement_selectors
 from agreements.rules import bases
 from agreements.rules.consent import consent_state_summaries_for_pairs
 from consent import letters_adapter, selectors, services
@@ -43,8 +44,18 @@ def _restriction_form(child, versions, data=None) -> RestrictionForm:
     )
 
 
+def _versions(child) -> list:
+    """The active versions under which the child's organisation sends that concern the child
+    (their scope, decided by the database)."""
+    return list(
+        agreement_selectors.versions_concerning(
+            versions=selectors.active_versions_sent_by(child.organisation_id), child=child, at=timezone.now()
+        )
+    )
+
+
 def _child_page(request: HttpRequest, child, *, restriction_form: RestrictionForm | None = None) -> HttpResponse:
-    versions = list(selectors.active_versions_sent_by(child.organisation_id))
+    versions = _versions(child)
     summaries = consent_state_summaries_for_pairs(pairs=[(child, v) for v in versions], at=timezone.now())
     rows = [{"version": v, "summary": summaries[child.pk, v.pk], "is_consent": bases.asks_consent(v)} for v in versions]
     restrictions = list(selectors.restrictions_of_child(child=child))
@@ -86,7 +97,7 @@ def restriction_record(request: HttpRequest, child_pk: int) -> HttpResponse:
     page again, with the form and its messages, nothing recorded."""
     require_staff_session(request)
     child = perms.get_restriction_child(request.user, child_pk)
-    versions = list(selectors.active_versions_sent_by(child.organisation_id))
+    versions = _versions(child)
     form = _restriction_form(child, versions, request.POST)
     if not form.is_valid():
         messages.error(request, _("De beperking is niet vastgelegd: bekijk het formulier hieronder."))

@@ -229,7 +229,7 @@ def check_rows(
             raw = cell("vve_months") or ""
             months = None
             if raw:
-                if raw.isdigit() and int(raw) <= 72:
+                if raw.isascii() and raw.isdigit() and int(raw) <= 72:  # not "²": isdigit() says yes, int() no
                     months = int(raw)
                 else:
                     row.problem(

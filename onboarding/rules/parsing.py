@@ -86,8 +86,9 @@ VVE_CODES = {
     "other": "other",
     "anderprogramma": "other",
 }
-_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+# re.ASCII: only 0-9 are digits in a file (not "²" or "٣", which \d would take).
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", re.ASCII)
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$", re.ASCII)
 
 CHILD_LIMITS = {"external_id": 40, "first_name": 100, "name_prefix": 20, "last_name": 100, "group_name": 60}
 GUARDIAN_LIMITS = {"first_name": 100, "name_prefix": 20, "last_name": 100, "email": 254, "phone": 30}

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from accountability.rights import export as rights_export
 from accountability.rights import services as rights_services
 from accountability.rights.models import RightsRequest
-from tests.builders import seed_emma
+from tests.builders import released_export, seed_emma
 
 pytestmark = pytest.mark.pdf
 
@@ -47,9 +47,10 @@ def test_every_kind_of_record_is_in_the_json(world, seeded):
     others = [g for g in data["guardians"] if not g["you"]]
     assert you[0]["first_name"] == "Sanne" and you[0]["email"] == "parent_a@example.nl"
     assert others and all(set(g) == {"you", "relation", "has_parental_authority", "personal_data"} for g in others)
-    # Consent decisions of both parents, the other one's without a name.
-    assert {d["by"] for d in data["consent_decisions"]} == {"you", "another guardian"}
-    assert {d["state"] for d in data["consent_decisions"]} >= {"given", "refused"}
+    # Only the requester's own consent decisions: the other parent's (Mark refused) are left out.
+    assert {d["by"] for d in data["consent_decisions"]} == {"you"}
+    assert {d["state"] for d in data["consent_decisions"]} == {"given"}
+    assert {n["to"] for n in data["parent_notices"]} == {"you"}
     assert data["letters"][0]["sha256"] and data["letters"][0]["link"].startswith("http")
     assert data["objections"][0]["status"] == "pending"
     # Transfers: sent (content held by the receiver, only its hash here) and received (content here).
@@ -93,7 +94,7 @@ def test_export_is_stored_and_the_pdf_reads_the_same(world, seeded):
 
 
 def test_parent_downloads_the_export_in_the_portal_once_fulfilled(world, seeded, client):
-    rights_export.export_build(request_id=seeded.request.pk)
+    released_export(seeded.request, world.user("director_childcare"))
     client.force_login(world.user("parent_a"))
     url = f"/portal/requests/{seeded.request.pk}/export.pdf"
     assert client.get(url).status_code == 404  # not before the director fulfils it

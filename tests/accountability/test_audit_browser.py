@@ -18,7 +18,8 @@ from pypdf import PdfReader
 
 from accountability.audit_browser import AuditQuery, audit_page
 from accountability.models import AuditReport, VerificationJob
-from ikc_share.audit import audit_record, chain_for, verify_chains
+from ikc_share.audit import audit_record, chain_for
+from ikc_share.audit_verify import verify_chains
 from ikc_share.models import AuditEvent, Child
 from tests.builders import agreement_version
 from tests.builders import guardian as guardian_of

@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.utils import timezone
 
-from accountability.models import AdviceNote, Incident, IncidentNotice
+from accountability.models import AdviceNote, ControllerSetting, Incident, IncidentNotice, Processor
 from accountability.rights import selectors as rights_selectors
 from accountability.rights.models import RightsRequest
-from ikc_share.audit import verify_chains
+from ikc_share.audit_verify import verify_chains
 from ikc_share.models import AuditEvent, AuditVerification, Organisation
 
 
@@ -29,7 +29,11 @@ def test_demo_has_requests_an_incident_and_thousands_of_events(db):
         for row in rights_selectors.open_requests(organisation=org, today=today)
     }
     assert {"overdue", "soon"} <= levels
-    incident = Incident.objects.get()
+    incident = Incident.objects.get(organisation__kind="childcare")
+    late = Incident.objects.get(organisation__kind="school")  # reported after 72 hours, parents told (art. 34)
+    assert late.delay_reason and late.parents_notice_text and late.parents_notice_channel == "email"
+    assert Processor.objects.filter(organisation=childcare, country="US").exclude(safeguards="").exists()
+    assert ControllerSetting.objects.get(organisation=school).public_authority
     assert incident.touches_exchange and IncidentNotice.objects.filter(incident=incident).count() == 2
     assert AdviceNote.objects.filter(subject="incident", subject_id=incident.pk).exists()
     assert AuditEvent.objects.count() >= 3000

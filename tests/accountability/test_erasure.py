@@ -14,7 +14,7 @@ from accountability.models import PurgeRecord
 from accountability.rights import rules as rights_rules
 from accountability.rights import services as rights_services
 from accountability.rights.models import RightsRequest
-from ikc_share.audit import verify_chains
+from ikc_share.audit_verify import verify_chains
 from ikc_share.models import AuditEvent, Child, Guardian
 from tests.builders import seed_emma
 from transfers.models import ReceivedTransfer, Transfer

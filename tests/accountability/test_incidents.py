@@ -67,7 +67,11 @@ def test_clock_is_late_after_72_hours_and_reporting_stops_it(world):
     director = world.user("director_childcare")
     with pytest.raises(ValidationError, match="Autoriteit Persoonsgegevens"):
         services.incident_close(incident=item, actor=director)
-    item = services.incident_update(incident=item, actor=director, ap_reported=True, ap_reference="M-123")
+    with pytest.raises(ValidationError, match="reden van de vertraging"):  # art. 33(1): reported late
+        services.incident_update(incident=item, actor=director, ap_reported=True, ap_reference="M-123")
+    item = services.incident_update(
+        incident=item, actor=director, ap_reported=True, ap_reference="M-123", delay_reason="Vakantie."
+    )
     assert item.ap_reported_at is not None
     assert AuditEvent.objects.filter(action="incident.updated").latest("id").payload.find("ap_reported") > 0
     item = services.incident_close(incident=item, actor=director)
@@ -82,7 +86,9 @@ def test_high_risk_needs_informed_parents_before_closing(world):
     item = services.incident_update(incident=item, actor=director, risk="high", ap_reported=True)
     with pytest.raises(ValidationError, match="ouders"):
         services.incident_close(incident=item, actor=director)
-    item = services.incident_update(incident=item, actor=director, parents_informed=True)
+    item = services.incident_parents_notice_record(
+        incident=item, actor=director, text="Beste ouders, …", channel="letter", sent_at=timezone.now()
+    )
     assert services.incident_close(incident=item, actor=director).status == "closed"
 
 

@@ -15,7 +15,7 @@ from accountability.models import Incident, PurgeRecord, RetentionRun
 from accountability.rights.models import RightsRequest
 from accountability.schedule import DEFAULTS
 from accountability.selectors import retention_overview
-from ikc_share.audit import verify_chains
+from ikc_share.audit_verify import verify_chains
 from ikc_share.models import AuditEvent, Child, Guardian
 from tests.builders import access_request, incident
 

@@ -231,10 +231,7 @@ def test_a_draft_or_half_approved_version_is_not_active(world):
         purpose="vve_handover",
         items=vve_spec(world).items,
         statutory_provision=rules.DEFAULT_VVE_REFERENCE,
-    )
-    services.agreement_version_approve(
-        version=half, actor=world.user("director_childcare"), organisation=world.childcare
-    )
+    )  # submitted, and so approved, by the childcare director only
     verdict = _check(world, half)
     assert not verdict.allowed and "version_not_active" in verdict.codes
     assert verdict.reasons[0].startswith("Deze versie van de afspraak is niet door beide directeuren goedgekeurd")

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from agreements import rules
 from agreements.models import Agreement, AgreementVersion, Approval
-from ikc_share.audit import verify_chains
+from ikc_share.audit_verify import verify_chains
 from ikc_share.models import AuditEvent, Child
 
 

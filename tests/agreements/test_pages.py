@@ -161,13 +161,11 @@ def test_edit_submit_approve_through_the_pages(world, login):
     draft.refresh_from_db()
     assert draft.retention_months == 6 and draft.agreement.title == "Nieuwe titel"
 
-    assert client.post(reverse("agreements:version-submit", kwargs={"pk": draft.pk})).status_code == 302
-    detail = client.get(reverse("agreements:agreement-detail", kwargs={"pk": draft.agreement_id})).content.decode()
-    assert "Goedkeuren" in detail and "Terugsturen met opmerking" in detail
-    client.post(reverse("agreements:version-approve", kwargs={"pk": draft.pk}))
+    # Submitting is the school's approval (issue 18): only the childcare director still decides.
+    response = client.post(reverse("agreements:version-submit", kwargs={"pk": draft.pk}), follow=True)
+    assert "goedgekeurd namens Schoolbestuur Test" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == "awaiting_approval"
-    # The school has decided; only the childcare director may still decide.
     detail = client.get(reverse("agreements:agreement-detail", kwargs={"pk": draft.agreement_id})).content.decode()
     assert "Goedkeuren" not in detail
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from agreements import services
 from agreements.models import Agreement, AgreementVersion, Approval
-from ikc_share.audit import verify_chains
+from ikc_share.audit_verify import verify_chains
 from ikc_share.models import AuditEvent
 from tests.builders import activate, items, make_active, make_awaiting, make_draft, role, spec
 
@@ -42,10 +42,9 @@ def test_draft_submit_approve_activate_amend_end(world):
     v1 = services.agreement_version_submit(version=v1, actor=dc)
     assert v1.status == "awaiting_approval" and v1.submitted_at is not None
     assert len(_events("agreement.submitted")) == 2
-
-    v1 = services.agreement_version_approve(version=v1, actor=dc, organisation=world.childcare)
-    assert v1.status == "awaiting_approval" and v1.activated_at is None  # one approval: not active yet
-    assert not _events("agreement.activated")
+    # Submitting is the submitter's side's approval (issue 18): one approval, not active yet.
+    assert json.loads(_events("agreement.approved")[-1].payload)["side"] == world.childcare.pk
+    assert v1.activated_at is None and not _events("agreement.activated")
 
     v1 = services.agreement_version_approve(version=v1, actor=ds, organisation=world.school, comment="Akkoord.")
     assert v1.status == "active" and v1.activated_at is not None
@@ -94,8 +93,7 @@ def test_draft_submit_approve_activate_amend_end(world):
 
 def test_returned_version_needs_both_approvals_again(world):
     dc, ds = world.user("director_childcare"), world.user("director_school")
-    version = make_awaiting(world)
-    services.agreement_version_approve(version=version, actor=dc, organisation=world.childcare)
+    version = make_awaiting(world)  # submitted, and so approved, by the childcare director
     with pytest.raises(ValidationError, match="Schrijf erbij waarom"):
         services.agreement_version_return(version=version, actor=ds, organisation=world.school, comment=" ")
     version = services.agreement_version_return(
@@ -113,9 +111,9 @@ def test_returned_version_needs_both_approvals_again(world):
             world, receiving_roles=[role(world.school, "Leerkracht groep 1-2"), role(world.school, "Intern begeleider")]
         ),
     )
-    version = services.agreement_version_submit(version=version, actor=dc)
-    # The childcare approval was for the content before the return: it no longer counts.
-    version = services.agreement_version_approve(version=version, actor=ds, organisation=world.school)
+    # The school submits this time: its approval comes with it; the childcare approval was for
+    # the content before the return and no longer counts.
+    version = services.agreement_version_submit(version=version, actor=ds)
     assert version.status == "awaiting_approval"
     version = services.agreement_version_approve(version=version, actor=dc, organisation=world.childcare)
     assert version.status == "active"
@@ -133,13 +131,13 @@ def test_each_director_decides_only_for_their_own_side(world):
         )
     with pytest.raises(PermissionDenied):
         services.agreement_version_approve(version=version, actor=world.user("staff_school"), organisation=world.school)
-    assert not Approval.objects.exists()
+    # Only the submitter's own approval (given by submitting) exists.
+    assert list(Approval.objects.values_list("organisation_id", flat=True)) == [world.childcare.pk]
 
 
 def test_a_side_cannot_approve_twice(world):
     version = make_awaiting(world)
-    dc = world.user("director_childcare")
-    services.agreement_version_approve(version=version, actor=dc, organisation=world.childcare)
+    dc = world.user("director_childcare")  # approved by submitting
     with pytest.raises(ValidationError, match="al goedgekeurd"):
         services.agreement_version_approve(version=version, actor=dc, organisation=world.childcare)
 

@@ -1,7 +1,8 @@
 """An access request end to end, in Chromium: a parent logs in to the portal with an
 e-mail link and asks what the childcare organisation holds about Noah; the director
-gathers the data and fulfils the request, the privacy officer only advises; the parent
-downloads the export (PDF and JSON) from the portal — never as an e-mail attachment."""
+gathers the data, reviews its free texts and releases it, and fulfils the request, the
+privacy officer only advises; the parent downloads the released export (PDF and JSON) from
+the portal — never as an e-mail attachment."""
 
 from __future__ import annotations
 
@@ -72,12 +73,19 @@ def test_parent_asks_director_fulfils_privacy_officer_advises_parent_downloads(w
     director.wait_for_load_state()
     director.reload()  # the (eager) task has finished by now
     assert director.get_by_text("Verzameld op").is_visible()
+    # Before release, the director reads every free text and keeps, edits or leaves it out (art. 15(4)).
+    director.get_by_role("link", name="Controleren en vrijgeven").click()
+    director.wait_for_load_state()
+    director.get_by_role("button", name="Controle vastleggen en vrijgeven").click()
+    director.wait_for_load_state()
+    director.reload()
+    assert director.get_by_text("vrijgegeven op").first.is_visible()
     director.get_by_label("Nieuwe status").select_option("fulfilled")
     director.get_by_label("Bericht aan de ouder").fill("U kunt uw gegevens downloaden in het ouderportaal.")
     director.get_by_role("button", name="Status wijzigen").click()
     director.wait_for_load_state()
     request.refresh_from_db()
-    assert request.status == "fulfilled" and request.export_status == "ready"
+    assert request.status == "fulfilled" and request.export_status == "released"
 
     # 4. The parent downloads the export from the portal.
     parent.reload()

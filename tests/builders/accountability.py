@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accountability import services
-from accountability.models import AuditReport, Incident, IncidentNotice, VerificationJob
+from accountability import register_services, services
+from accountability.models import AuditReport, Incident, IncidentNotice, Processor, VerificationJob
 from accountability.rights import export as rights_export
+from accountability.rights import redaction
+from accountability.rights import release as rights_release
 from accountability.rights import services as rights_services
 from accountability.rights.models import RightsRequest
 from consent.models import Objection
@@ -51,13 +53,54 @@ def access_request(world, *, kind: str = "access") -> RightsRequest:
     )
 
 
+def released_export(request: RightsRequest, actor, answers: dict | None = None) -> RightsRequest:
+    """Prepare the access export, review it (every free text kept unless `answers` says
+    otherwise: pointer -> text, or None to leave it out) and release it, as the handler's
+    review page and the Celery task do."""
+    rights_export.export_build(request_id=request.pk)
+    request.refresh_from_db()
+    texts = redaction.free_texts(rights_release.prepared_data(request))
+    rights_services.rights_request_export_release(
+        request=request,
+        sha256=request.export_sha256,
+        answers={t.pointer: t.text for t in texts} | (answers or {}),
+        actor=actor,
+    )
+    rights_release.release_build(request_id=request.pk)  # the task, queued on commit
+    request.refresh_from_db()
+    return request
+
+
+def prepared_access_request(world) -> RightsRequest:
+    """An access request whose export is prepared and waits for the handler's review."""
+    request = access_request(world)
+    if not request.export_status:
+        rights_export.export_build(request_id=request.pk)
+        request.refresh_from_db()
+    return request
+
+
+def processor(world) -> Processor:
+    """The childcare organisation's hosting processor in its register (art. 28)."""
+    existing = Processor.objects.filter(organisation=world.childcare).first()
+    if existing:
+        return existing
+    return register_services.processor_save(
+        organisation=world.childcare,
+        actor=world.user("director_childcare"),
+        name="Hosting Test B.V.",
+        role="hosting",
+        country="NL",
+        agreement_on=timezone.localdate(),
+    )
+
+
 def fulfilled_access_request(world) -> RightsRequest:
-    """An access request whose export is ready and that the director fulfilled."""
+    """An access request whose export the director released and that they fulfilled."""
     request = access_request(world)
     if request.status == RightsRequest.Status.FULFILLED:
         return request
-    rights_export.export_build(request_id=request.pk)
-    request.refresh_from_db()
+    request = released_export(request, world.user("director_childcare"))
     return rights_services.rights_request_set_status(
         request=request, status="fulfilled", message="Hierbij uw gegevens.", actor=world.user("director_childcare")
     )

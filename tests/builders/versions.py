@@ -225,10 +225,7 @@ def make_active(world, title: str = ACTIVE_TITLE, spec_maker=spec, **overrides) 
 
 
 def activate(world, version: AgreementVersion) -> AgreementVersion:
-    services.agreement_version_submit(version=version, actor=world.user("director_childcare"))
-    services.agreement_version_approve(
-        version=version, actor=world.user("director_childcare"), organisation=world.childcare
-    )
+    services.agreement_version_submit(version=version, actor=world.user("director_childcare"))  # approves childcare
     return services.agreement_version_approve(
         version=version, actor=world.user("director_school"), organisation=world.school
     )

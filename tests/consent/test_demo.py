@@ -12,7 +12,7 @@ from agreements.models import AgreementVersion
 from agreements.rules.consent import consent_state_summaries
 from consent.demo import AGREEMENT_TITLE
 from consent.models import ConsentDecision, ConsentRound, ParentNotice
-from ikc_share.audit import verify_chains
+from ikc_share.audit_verify import verify_chains
 from ikc_share.models import AuditEvent, Child
 
 

@@ -174,9 +174,10 @@ def test_an_older_link_in_the_same_visit_just_continues(world):
     assert response.status_code == 302 and response.url == "/portal/children/1/"
 
 
-def test_ask_for_a_fresh_link(world):
+def test_ask_for_a_fresh_link(world, django_capture_on_commit_callbacks):
     url = reverse("consent:portal-login")
-    known = Client().post(url, {"email": "PARENT_A@example.nl"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the link is sent after commit (the outbox)
+        known = Client().post(url, {"email": "PARENT_A@example.nl"}, follow=True)
     unknown = Client().post(url, {"email": "nobody@example.nl"}, follow=True)
     text = "Als dit e-mailadres bij ons bekend is"
     assert text in known.content.decode() and text in unknown.content.decode()
@@ -191,22 +192,24 @@ def test_ask_for_a_fresh_link(world):
     assert message.alternatives and "<a href=" in message.alternatives[0][0]
 
 
-def test_asking_for_links_is_throttled(world):
+def test_asking_for_links_is_throttled(world, django_capture_on_commit_callbacks):
     url = reverse("consent:portal-login")
     for _ in range(6):
-        response = Client().post(url, {"email": "parent_a@example.nl"}, follow=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = Client().post(url, {"email": "parent_a@example.nl"}, follow=True)
         assert "Als dit e-mailadres bij ons bekend is" in response.content.decode()
     assert len(mail.outbox) == 3
 
 
-def test_a_guardian_with_an_address_but_no_login_gets_one(world):
+def test_a_guardian_with_an_address_but_no_login_gets_one(world, django_capture_on_commit_callbacks):
     version = agreement_version(world)
     fake_letter(version)
     g = Guardian.objects.create(
         organisation=world.childcare, first_name="Kim", last_name="Nieuw", email="kim.nieuw@example.nl", language="en"
     )
     Guardianship.objects.create(guardian=g, child=world.child_bso)
-    Client().post(reverse("consent:portal-login"), {"email": "kim.nieuw@example.nl"})
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("consent:portal-login"), {"email": "kim.nieuw@example.nl"})
     g.refresh_from_db()
     assert g.user is not None and g.user.email == "kim.nieuw@example.nl" and not g.user.has_usable_password()
     assert mail.outbox[0].subject == "Your link to the parent portal"

@@ -47,7 +47,7 @@ def test_the_decide_page_shows_the_letter_and_two_buttons(world, version, login)
     page = client.get(_decide_url(world, version)).content.decode()
     assert "Brief over" in page  # the stored letter body, as on the PDF
     assert reverse("agreements:letter-public-pdf", args=[fake_letter(version).public_token]) in page
-    assert "Ja, ik geef toestemming" in page and "Nee, liever niet" in page
+    assert "Ja, ik geef toestemming" in page and "Nee, ik geef geen toestemming" in page
     assert "Ja, ook voor de gegevens over gezondheid, allergieën en medicatie" in page
 
 

@@ -82,8 +82,8 @@ COMMON = {
         "three-way meeting",
         "We do not send the information by e-mail",
         "Who receives the information",
-        "Intern begeleider",
-        "Leerkracht groep 1-2",
+        "Special educational needs coordinator",  # the receiving roles in English (issue 17.3)
+        "Teacher of groups 1–2",
         "keeps the information for 24 months",
         "The privacy law is called the GDPR",
         "legal basis",
@@ -109,7 +109,7 @@ BASIS = {
             "geen gevolgen voor de plek van uw kind",
             "Zo geeft u toestemming",
             "U mag uw toestemming altijd weer intrekken",
-            "Wat al gedeeld is, blijft wel gedeeld. Intrekken maakt dat niet ongedaan",
+            "U mag dan ook vragen om te wissen wat wij al deelden",  # issue 17.2: withdrawal → erasure
             "genoeg als één ouder met gezag toestemming geeft",
             "Overdraagbaarheid.",
             "Toestemming intrekken.",
@@ -125,7 +125,7 @@ BASIS = {
             "no consequences for your child's place",
             "How to give consent",
             "You can withdraw your consent at any time",
-            "Withdrawing does not undo earlier transfers",
+            "You may then also ask us to erase what we have already shared",
             "consent from one parent with parental authority is enough",
             "Data portability.",
             "Withdrawing consent.",

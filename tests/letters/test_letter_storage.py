@@ -14,7 +14,7 @@ from agreements.letters.models import Letter
 from agreements.letters.render import ASSET_BASE, ASSET_ORIGIN, StaticOnlyFetcher, html_to_pdf
 from agreements.letters.selectors import generic_letter, letter_html_name, letter_stored_body
 from agreements.letters.storage import letter_generic_ensure
-from ikc_share.audit import verify_chains
+from ikc_share.audit_verify import verify_chains
 from ikc_share.models import AuditEvent
 
 

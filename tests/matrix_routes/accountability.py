@@ -14,6 +14,8 @@ from tests.builders import (
     fulfilled_access_request,
     incident,
     incident_notice,
+    prepared_access_request,
+    processor,
     verification_job,
 )
 from tests.matrix_routes import Route, everyone
@@ -47,6 +49,11 @@ ROUTES = {
     "ikc_share:register": Route(kwargs=_org, expect=AUDITORS),
     "ikc_share:register-export": Route(kwargs=lambda w: {"org_pk": w.childcare.pk, "fmt": "csv"}, expect=AUDITORS),
     "ikc_share:register-security": Route(kwargs=_org, expect=DIRECTOR),
+    # The director keeps the processors (art. 28) and the legal status; the FG reads them on the register.
+    "ikc_share:register-controller": Route(kwargs=_org, expect=DIRECTOR),
+    "ikc_share:processor-create": Route(kwargs=_org, expect=DIRECTOR),
+    "ikc_share:processor-edit": Route(kwargs=lambda w: {"pk": processor(w).pk}, expect=DIRECTOR),
+    "ikc_share:processor-end": Route(kwargs=lambda w: {"pk": processor(w).pk}, method="post", expect=DIRECTOR_POST),
     "ikc_share:retention": Route(kwargs=_org, expect=AUDITORS),
     "ikc_share:retention-edit": Route(
         kwargs=lambda w: {"org_pk": w.childcare.pk, "kind": "child_records"}, expect=DIRECTOR
@@ -56,6 +63,7 @@ ROUTES = {
     "ikc_share:incident-detail": Route(kwargs=lambda w: {"pk": incident(w).pk}, expect=AUDITORS),
     "ikc_share:incident-edit": Route(kwargs=lambda w: {"pk": incident(w).pk}, expect=DIRECTOR),
     "ikc_share:incident-close": Route(kwargs=lambda w: {"pk": incident(w).pk}, method="post", expect=DIRECTOR_POST),
+    "ikc_share:incident-parents-notice": Route(kwargs=lambda w: {"pk": incident(w).pk}, expect=DIRECTOR),
     # The notice to the school's director: only they open it (the school's FG has their own).
     "ikc_share:incident-notice": Route(
         kwargs=lambda w: {"pk": incident_notice(w, "director_school").pk}, expect={"director_school": 200}
@@ -81,6 +89,8 @@ ROUTES = {
     "consent:rights-export-prepare": Route(
         kwargs=lambda w: {"pk": access_request(w).pk}, method="post", expect=DIRECTOR_POST
     ),
+    # Reviewing the prepared export's free texts before release (art. 15(4)): handlers only.
+    "consent:rights-export-review": Route(kwargs=lambda w: {"pk": prepared_access_request(w).pk}, expect=DIRECTOR),
     "consent:rights-export": Route(
         kwargs=lambda w: {"pk": fulfilled_access_request(w).pk, "fmt": "json"}, expect=AUDITORS
     ),

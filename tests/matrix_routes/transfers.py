@@ -9,6 +9,9 @@ with a remark, one sent with its received copy, one stopped with the parents' PD
   The school: 404 (it never sees the sender's record).
 - Receiving side: only the teacher (staff_school: receiving role at the addressed location)
   opens the copy; the school's director and privacy officer hold no receiving role: 404.
+- Erasing a received copy (art. 17): the school's director (who handles rights there); the
+  teacher opens the copy but does not handle rights: 403; the privacy officer and everyone
+  else 404.
 - Parents: Noah's parents (both with authority) in the portal; everyone else 404.
 """
 
@@ -31,6 +34,7 @@ AUDITORS = {"director_childcare": 200, "staff_childcare": 403, "po_childcare": 2
 SCHOOL_MEMBERS = {"director_school": 200, "staff_school": 200, "po_school": 200}
 RECEIVER = {"staff_school": 200}
 RECEIVER_POST = {"staff_school": 302}
+RECEIVER_ERASER = {"director_school": 200, "staff_school": 403}
 PARENTS = {"parent_a": 200, "parent_b": 200}
 PARENTS_POST = {"parent_a": 302, "parent_b": 302}
 
@@ -89,6 +93,7 @@ ROUTES = {
         kwargs=lambda w: {"pk": matrix_received(w).pk}, method="post", expect=RECEIVER_POST
     ),
     "transfers:received-attachment": Route(kwargs=_received_attachment, expect=RECEIVER),
+    "transfers:received-erase": Route(kwargs=lambda w: {"pk": matrix_received(w).pk}, expect=RECEIVER_ERASER),
     # --- The register: director and privacy officer ------------------------------------------------
     "transfers:register": Route(kwargs=lambda w: {"org_pk": w.childcare.pk}, expect=AUDITORS),
     # --- Parents in the portal ---------------------------------------------------------------------

@@ -313,10 +313,11 @@ def test_consent_submission(world, login):
 
 # session, user, the child; the "child.viewed" event: SAVEPOINT, the chain head's lock, the
 # event, the head, RELEASE; the active versions, their items, receiving roles, receiving
-# locations and approvals (read once for both sections); the six consent facts and the
-# consent given for other agreements (read once for both sections); the requester's
-# memberships with their locations (one); the navigation's memberships; the guardians.
-STAFF_CHILD_PAGE = 23
+# locations, scope locations (issue 17) and approvals (read once for both sections); the six
+# consent facts and the consent given for other agreements (read once for both sections);
+# the requester's memberships with their locations (one); the navigation's memberships; the
+# guardians.
+STAFF_CHILD_PAGE = 24
 
 
 def test_staff_child_page(world, login):

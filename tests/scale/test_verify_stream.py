@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from ikc_share.audit import audit_record, chain_for, sha256_hex, verify_chains
+from ikc_share.audit import audit_record, chain_for, keyed_hex
+from ikc_share.audit_verify import verify_chains
 from ikc_share.models import AuditEvent
 from tests.factories import IkcFactory, make_organisation
 
@@ -93,7 +94,7 @@ def test_rewritten_link_and_gap_are_reported(orgs):
     text = victim.canonical.replace("test.awkward", "test.other")
     _raw(
         "UPDATE ikc_share_auditevent SET action = 'test.other', canonical = %s, hash = %s WHERE id = %s",
-        [text, sha256_hex(text), victim.id],
+        [text, keyed_hex(text), victim.id],
     )
     gone = AuditEvent.objects.filter(chain=chain_for(b)).order_by("seq")[2]
     _raw("DELETE FROM ikc_share_auditevent WHERE id = %s", [gone.id])

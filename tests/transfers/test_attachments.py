@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
+from pypdf import PdfWriter
 
 from ikc_share.models import AuditEvent
 from tests.builders import draft, png_bytes, sanne
@@ -24,7 +25,17 @@ from transfers.services import preparing
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def _blank_pdf() -> bytes:
+    """A real (one-page) PDF: a PDF that cannot be read is refused (transfers/pdf_safety.py)."""
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _blank_pdf()
 
 
 def _jpeg_with_gps() -> bytes:

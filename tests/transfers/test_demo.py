@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from ikc_share.audit import verify_chains
+from ikc_share.audit_verify import verify_chains
 from transfers import retention
 from transfers.models import ReceivedTransfer, Transfer
 

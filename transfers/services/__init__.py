@@ -5,7 +5,8 @@ callers write `services.transfer_share`):
 - `sharing`: transfer_share, meeting_record;
 - `parents`: the parents' answers while they read first, transfer_talked, transfer_remark_answer;
 - `receiving`: received_open, received_confirm, received_link, received_child_create;
-- `after_sending`: transfer_rectify, transfer_erase.
+- `after_sending`: transfer_rectify, transfer_erase;
+- `erasure`: received_erase (the receiver erases its own copy, e.g. after a withdrawal).
 
 Plain functions with keyword-only arguments; each runs in one transaction and writes its
 AuditEvent(s) as the last step (ids, codes and hashes only, never names or content).
@@ -27,6 +28,7 @@ so two transfers in opposite directions never wait for each other's chain head.
 from __future__ import annotations
 
 from transfers.services.after_sending import transfer_erase, transfer_rectify
+from transfers.services.erasure import received_erase
 from transfers.services.parents import (
     transfer_parents_confirm,
     transfer_parents_refuse,
@@ -50,6 +52,7 @@ __all__ = [
     "meeting_record",
     "received_child_create",
     "received_confirm",
+    "received_erase",
     "received_link",
     "received_open",
     "transfer_attachment_add",

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ikc_share import outbox
 from transfers import records, tasks
 from transfers.choices import ReceivedTransferRemoval, TransferState
 from transfers.models import ReceivedTransfer, Transfer, TransferAttachment
@@ -50,7 +51,7 @@ def transfer_rectify(*, transfer: Transfer, contents: dict[str, dict], actor) ->
     transfer.content_sha256 = new_hash
     transfer.save(update_fields=["content_sha256"])
     received_id, event = received.pk, received.corrections
-    transaction.on_commit(lambda: tasks.notify_receivers.delay(received_id, "corrected", event))
+    outbox.enqueue(tasks.notify_receivers, received_id, "corrected", event)
     records.audit_both(
         transfer=transfer,
         actor=actor,
@@ -80,7 +81,7 @@ def transfer_erase(*, transfer: Transfer, reason: str, actor) -> Transfer:
     transfer.save(update_fields=["state", "erased_at"])
     received_id = received.pk
     if not already:
-        transaction.on_commit(lambda: tasks.notify_receivers.delay(received_id, "erased"))
+        outbox.enqueue(tasks.notify_receivers, received_id, "erased")
     records.audit_both(
         transfer=transfer,
         actor=actor,

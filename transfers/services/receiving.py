@@ -74,6 +74,10 @@ def received_child_create(*, received: ReceivedTransfer, actor, group_name: str 
     received = ReceivedTransfer.objects.select_for_update().select_related("transfer__child").get(pk=received.pk)
     if received.is_removed or received.child_id:
         raise ValidationError(_("Deze overdracht is al gekoppeld of verwijderd."))
+    if received.child_date_of_birth is None:  # not agreed, so not shared: never taken from the sender's record
+        raise ValidationError(
+            _("De geboortedatum is niet gedeeld. Voeg het kind eerst toe aan uw eigen administratie en koppel dan.")
+        )
     source = received.transfer.child  # the sender's record: only the names are copied
     child = core_services.child_create(
         organisation_id=received.organisation_id,
@@ -82,7 +86,7 @@ def received_child_create(*, received: ReceivedTransfer, actor, group_name: str 
         first_name=source.first_name,
         name_prefix=source.name_prefix,
         last_name=source.last_name,
-        date_of_birth=received.child_date_of_birth or source.date_of_birth,
+        date_of_birth=received.child_date_of_birth,
     )
     _link(received=received, child=child, actor=actor, action="transfer.child_created")
     return child

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from agreements import rules
 from agreements.rules import bases
+from ikc_share import outbox
 from ikc_share.audit import audit_record
 from ikc_share.services import child_lock
 from transfers import records, tasks
@@ -103,7 +104,7 @@ def _to_parents(*, transfer: Transfer, actor, now: datetime.datetime) -> Transfe
     transfer.content_sha256 = records.rehash(transfer)
     transfer.save()
     transfer_id = transfer.pk
-    transaction.on_commit(lambda: tasks.notify_parents.delay(transfer_id))
+    outbox.enqueue(tasks.notify_parents, transfer_id)
     audit_record(
         organisation=transfer.sending_organisation,
         actor=actor,
@@ -134,7 +135,8 @@ def _send(*, transfer: Transfer, actor, now: datetime.datetime) -> Transfer:
         organisation_id=transfer.receiving_organisation_id,
         location_id=transfer.receiving_location_id,
         child_name=child.full_name,
-        child_date_of_birth=child.date_of_birth,
+        # The date of birth goes along only when it is one of the agreed data (identification).
+        child_date_of_birth=child.date_of_birth if "identification" in transfer.category_codes else None,
         category_codes=list(transfer.category_codes),
         content=transfer.content,
         parents_view=transfer.parents_view,
@@ -149,7 +151,7 @@ def _send(*, transfer: Transfer, actor, now: datetime.datetime) -> Transfer:
     transfer.shared_by = actor
     transfer.save()
     received_id = received.pk
-    transaction.on_commit(lambda: tasks.notify_receivers.delay(received_id, "received"))
+    outbox.enqueue(tasks.notify_receivers, received_id, "received")
     records.audit_both(
         transfer=transfer,
         actor=actor,

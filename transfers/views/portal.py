@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agreements.rules import bases
 from ikc_share import http
-from transfers import forms, selectors, services
+from transfers import forms, selectors, services, withdrawals
 from transfers import permissions as perms
 from transfers.choices import TransferState
 
@@ -38,6 +38,8 @@ def portal_timeline(request: HttpRequest, child_pk: int) -> HttpResponse:
 def portal_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     transfer, guardian = perms.get_parent_transfer(request.user, pk)
     sections, view, attachments = selectors.parent_content(transfer)
+    status = selectors.transfer_status(transfer, with_names=False)
+    received = status.received
     return http.private(
         render(
             request,
@@ -49,7 +51,8 @@ def portal_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                 "sections": sections,
                 "parents_view": view,
                 "attachments": attachments,
-                "status": selectors.transfer_status(transfer, with_names=False),
+                "status": status,
+                "erase_due": withdrawals.due_for(received) if received and not received.is_removed else None,
                 "remarks": list(transfer.remarks.select_related("guardian")),
                 "view_form": forms.ParentsViewForm(initial={"view": transfer.parents_view}),
                 "remark_form": forms.ParentsRemarkForm(),

@@ -1,5 +1,7 @@
 """The receiving side: the inbox, opening a received copy (recorded), confirming receipt,
-linking it to the receiver's own child record, and its attachments."""
+linking it to the receiver's own child record, and its attachments. A copy whose consent was
+withdrawn is flagged "to erase" (transfers/withdrawals.py); the director and privacy
+contacts see those copies at the top of the inbox and erase them (views/erasure.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ikc_share import http
-from transfers import forms, selectors, services
+from transfers import forms, selectors, services, withdrawals
 from transfers import permissions as perms
 
 
@@ -31,10 +33,22 @@ def inbox(request: HttpRequest, org_pk: int) -> HttpResponse:
         before=http.parse_id(before),
     )
     _label_rows(page.received)
+    withdrawals.mark_due(page.received)
+    handler = (
+        withdrawals.handler_overview(organisation, at=timezone.now())
+        if perms.handles_rights(request.user, organisation)
+        else None
+    )
     return render(
         request,
         "transfers/inbox.html",
-        {"organisation": organisation, "received": page.received, "older": page.older, "first": not before},
+        {
+            "organisation": organisation,
+            "received": page.received,
+            "older": page.older,
+            "first": not before,
+            "handler": handler,
+        },
     )
 
 
@@ -67,6 +81,9 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
         function_title=membership.function_title.name if membership and membership.function_title else "",
     )
     children = perms.receiver_children(request.user, received)
+    suggestions = selectors.link_suggestions(received, children)
+    link_form = forms.LinkChildForm(children=children)
+    due = None if received.is_removed else withdrawals.due_for(received)
     return http.private(
         render(
             request,
@@ -77,12 +94,25 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "sections": selectors.content_sections(received.category_codes, received.content),
                 "categories": selectors.category_names(received.category_codes),
                 "attachments": selectors.received_attachments(received),
-                "suggestions": selectors.link_suggestions(received, children),
-                "link_form": forms.LinkChildForm(children=children),
+                "suggestions": suggestions,
+                "link_form": link_form,
+                "link_choices": _link_choices(suggestions, link_form),
                 "accesses": selectors.access_lines(received, with_names=True),
+                "due": due,
+                "due_names": withdrawals.category_names(due.codes) if due else [],
+                "may_erase": perms.handles_rights(request.user, received.organisation),
+                "refusal": "" if received.is_removed else withdrawals.erase_refusal(received),
             },
         )
     )
+
+
+def _link_choices(suggestions, link_form) -> list[tuple[int, str]]:
+    """The children to link to, each once: the suggestions first, then the others."""
+    field = link_form.fields["child"]
+    first = [(c.pk, field.label_from_instance(c)) for c in suggestions]
+    shown = {pk for pk, _label in first}
+    return first + [(c.pk, field.label_from_instance(c)) for c in field.queryset if c.pk not in shown]
 
 
 @require_POST

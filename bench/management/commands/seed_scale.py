@@ -86,6 +86,8 @@ class Command(BaseCommand):
         tables = [t for t in connection.introspection.django_table_names(only_existing=True) if t not in KEEP]
         tables += [t for t in connection.introspection.table_names() if t.startswith("guardian_") and t not in tables]
         with connection.cursor() as cursor:
+            # The audit tables refuse TRUNCATE unless the session says so (ikc_share migration 0007).
+            cursor.execute("SET ikc.audit_maintenance = 'on'")
             cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
 
     def _letters(self) -> None:
