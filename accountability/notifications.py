@@ -2,13 +2,18 @@
 portal or recorded by staff): the organisation's directors and the staff members marked as
 privacy contact, except the person who recorded it. Called from a task
 (accountability/tasks.py) after the request committed. Kind, number and deadline only: no
-data about the child or the parent."""
+data about the child or the parent.
+
+The task comes through the outbox (at least once): each e-mail is claimed first in the
+cache (`cache.add`, atomic; shared by every process with CACHE_URL) under the request and
+the address, so a redelivered task sends nothing twice."""
 
 from __future__ import annotations
 
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 
 from accountability.rights.models import RightsRequest
@@ -17,6 +22,7 @@ from ikc_share.choices import MembershipRole
 from ikc_share.mail import send_templated
 
 logger = logging.getLogger(__name__)
+CLAIM_SECONDS = 30 * 24 * 3600
 
 
 def handler_emails(*, organisation_id: int, exclude_user_id: int | None = None) -> list[str]:
@@ -40,7 +46,11 @@ def rights_request_filed_send(*, request_id: int) -> int:
     if request is None:
         return 0
     to = handler_emails(organisation_id=request.organisation_id, exclude_user_id=request.created_by_id)
+    sent = 0
     for address in to:
+        if not cache.add(f"mail:rights-filed:r{request.pk}:{address}", 1, CLAIM_SECONDS):
+            continue  # sent before (a redelivered task)
+        sent += 1
         send_templated(
             to=[address],
             template="rights_request_filed",
@@ -50,5 +60,5 @@ def rights_request_filed_send(*, request_id: int) -> int:
                 "link": settings.SITE_URL + reverse("consent:rights-detail", kwargs={"pk": request.pk}),
             },
         )
-    logger.info("rights request %s filed: %s e-mails", request_id, len(to))
-    return len(to)
+    logger.info("rights request %s filed: %s e-mails", request_id, sent)
+    return sent

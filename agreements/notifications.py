@@ -1,13 +1,18 @@
 """E-mail to the directors who must approve a version. Called from a task
 (agreements/tasks.py) after the submission committed; the submitting director's own side
 counts as approved by the submission itself (agreements/services.py), so the mail goes to
-the directors of each party that has not approved yet. No data about any child."""
+the directors of each party that has not approved yet. No data about any child.
+
+The task comes through the outbox (at least once): each e-mail is claimed first in the
+cache (`cache.add`, atomic; shared by every process with CACHE_URL) under the version, its
+submission and the recipient, so a redelivered task sends nothing twice."""
 
 from __future__ import annotations
 
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 
 from agreements import rules
@@ -18,6 +23,7 @@ from ikc_share.choices import MembershipRole
 from ikc_share.mail import send_templated
 
 logger = logging.getLogger(__name__)
+CLAIM_SECONDS = 30 * 24 * 3600
 
 
 def approval_requested_send(*, version_id: int) -> int:
@@ -50,6 +56,9 @@ def approval_requested_send(*, version_id: int) -> int:
             .order_by("pk")
         )
         for m in directors:
+            key = f"mail:approval-requested:v{version.pk}:{version.submitted_at.timestamp()}:u{m.user_id}"
+            if not cache.add(key, 1, CLAIM_SECONDS):
+                continue  # sent before (a redelivered task)
             send_templated(
                 to=[m.user.email],
                 template="agreement_approval_requested",

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from agreements import permissions, rules, tasks
 from agreements.letters import services as letters_services
 from agreements.models import Agreement, AgreementItem, AgreementVersion, Approval, Purpose
+from ikc_share import outbox
 from ikc_share.audit import audit_record
 
 if TYPE_CHECKING:
@@ -190,7 +191,7 @@ def agreement_version_submit(*, version: AgreementVersion, actor) -> AgreementVe
     Submitting counts as the approval of the submitter's own organisation (an Approval at
     the moment of submission, with its own audit event), so only the other side still
     decides; a director of both parties chooses per side on the version's page as before.
-    The directors who still have to approve get an e-mail (a task, after commit)."""
+    The directors who still have to approve get an e-mail (a task, through the outbox)."""
     version = _locked_version(version)
     agreement = version.agreement
     permissions.require_party_director(actor, agreement)
@@ -236,8 +237,7 @@ def agreement_version_submit(*, version: AgreementVersion, actor) -> AgreementVe
                 "by_submitting": True,
             },
         )
-    version_id = version.pk
-    transaction.on_commit(lambda: tasks.notify_approval_requested.delay(version_id))
+    outbox.enqueue(tasks.notify_approval_requested, version.pk)
     return version
 
 

@@ -20,9 +20,13 @@ EXEMPT_PREFIXES = ("/account/", "/static/", "/i18n/", "/healthz")
 ADMIN_PREFIX = "/admin/"
 
 
-def second_factor_required(role: str) -> bool:
-    """Whether a member in this role must log in with a second factor (the invitation says so)."""
-    return role in settings.OTP_REQUIRED_FOR_ROLES
+DECIDING_ROLES = ("director", "privacy_officer")
+
+
+def second_factor_asked(role: str) -> bool:
+    """Whether the invitation asks a member in this role to set up a second factor right
+    after choosing a password: where it is required, and for the deciding roles always."""
+    return role in settings.OTP_REQUIRED_FOR_ROLES or role in DECIDING_ROLES
 
 
 class RequireTwoFactorMiddleware:

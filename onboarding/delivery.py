@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 
 from ikc_share import services as core_services
 from ikc_share.audit import audit_record
-from ikc_share.middleware import second_factor_required
+from ikc_share.middleware import second_factor_asked
 from onboarding.models import Invitation
 from onboarding.selectors import token_hash
 
@@ -44,7 +44,7 @@ def _send(invitation: Invitation, link: str) -> None:
         "site_url": settings.SITE_URL,
         "organisation": invitation.organisation,
         "membership": invitation.membership,
-        "two_factor": invitation.membership is not None and second_factor_required(invitation.membership.role),
+        "two_factor": invitation.membership is not None and second_factor_asked(invitation.membership.role),
         "name": invitation.user.first_name,
         "expires_at": invitation.expires_at,
     }

@@ -5,7 +5,11 @@
 # against pytest's PostgreSQL test database, stops Redis, acts, starts Redis, dispatches.
 #
 #   scripts/fault-broker.sh
-#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ikc_fault IKC_FAULT_REDIS_PORT=6391 scripts/fault-broker.sh
+#   IKC_FAULT_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ikc_x IKC_FAULT_REDIS_PORT=6391 scripts/fault-broker.sh
+#   scripts/fault-broker.sh -x -s          # extra arguments go to pytest
+#
+# pytest creates (and drops) its own test database, test_<name>, without running the
+# migrations (the schema from the models: quicker; the migrations are checked elsewhere).
 #
 # Needs PostgreSQL and redis-server/redis-cli on the PATH. Takes under a minute.
 set -euo pipefail
@@ -22,11 +26,12 @@ command -v redis-server >/dev/null && command -v redis-cli >/dev/null || {
 mkdir -p var/ci
 export IKC_FAULT_TEST=1 IKC_FAULT_REDIS_PORT="$PORT"
 export CELERY_BROKER_URL="redis://127.0.0.1:$PORT/0"
-export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ikc_fault}"
-# The worker and the test process share the private files (the letter batch's ZIP).
-export PRIVATE_MEDIA_ROOT="${PRIVATE_MEDIA_ROOT:-$PWD/var/ci/fault-private}"
+export DATABASE_URL="${IKC_FAULT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ikc_fault}"
+# The worker and the test process share the private files (the letter batch's ZIP): a
+# folder of this script's own, emptied first.
+export PRIVATE_MEDIA_ROOT="$PWD/var/ci/fault-private"
 rm -rf "$PRIVATE_MEDIA_ROOT" && mkdir -p "$PRIVATE_MEDIA_ROOT"
-.venv/bin/pytest -q -p no:cacheprovider --create-db --no-migrations --junitxml=var/ci/fault.xml -rs --durations=5 tests/test_fault_broker.py
+.venv/bin/pytest -q -p no:cacheprovider --create-db --no-migrations --junitxml=var/ci/fault.xml -rs --durations=5 tests/test_fault_broker.py "$@"
 # A skip is a failure here: this script exists to run the test.
 python3 - var/ci/fault.xml <<'PY'
 import sys, xml.etree.ElementTree as ET

@@ -78,7 +78,10 @@ def test_open_rights_requests_with_their_deadline_for_the_handlers(world, login)
     assert f"Verzoek #{request.pk}" in _home(login, world.user("staff_childcare"))
 
     # Past its deadline: urgent, and said so.
-    RightsRequest.objects.filter(pk=request.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=2))
+    today = timezone.localdate()
+    RightsRequest.objects.filter(pk=request.pk).update(
+        received_on=today - datetime.timedelta(days=33), due_on=today - datetime.timedelta(days=2)
+    )
     page = _home(login, world.user("director_childcare"))
     assert "had uiterlijk" in page and "dringend" in page
     assert due  # the deadline was set on filing
@@ -99,7 +102,7 @@ def test_an_unreported_breach_is_urgent_for_the_handlers(world, login):
     assert reverse("ikc_share:incident-detail", args=[breach.pk]) in page
     type(breach).objects.filter(pk=breach.pk).update(discovered_at=timezone.now() - datetime.timedelta(hours=80))
     assert "de meldtermijn van 72 uur verliep op" in _home(login, world.user("director_childcare"))
-    type(breach).objects.filter(pk=breach.pk).update(ap_reported=True)
+    type(breach).objects.filter(pk=breach.pk).update(ap_reported=True, ap_reported_at=timezone.now())
     assert "Datalek #" not in _home(login, world.user("director_childcare"))
 
 

@@ -172,10 +172,12 @@ def sending_versions(child: Child) -> QuerySet[AgreementVersion]:
 
 
 def child_verdicts(*, child: Child, user, at: datetime.datetime | None = None) -> list[VersionVerdict]:
-    """'May I share?' for each active agreement that applies to the child."""
-    return version_verdicts(
-        child=child, versions=[v for v in sending_versions(child) if applies_to(v, child)], user=user, at=at
+    """'May I share?' for each active agreement that applies to the child: its purpose
+    concerns the child's kind of location and its scope (locations, ages, VVE) the child."""
+    concerning = agreement_selectors.versions_concerning(
+        versions=sending_versions(child), child=child, at=at or timezone.now()
     )
+    return version_verdicts(child=child, versions=[v for v in concerning if applies_to(v, child)], user=user, at=at)
 
 
 def receiving_locations(version: AgreementVersion) -> QuerySet[Location]:

@@ -145,7 +145,7 @@ def rights_request_submit(
         due_on=request.due_on.isoformat(),
         objection=objection.pk if objection else None,
     )
-    transaction.on_commit(lambda pk=request.pk: tasks.notify_rights_request_filed.delay(pk))  # tell the handlers
+    outbox.enqueue(tasks.notify_rights_request_filed, request.pk)  # tell the handlers (issue 18)
     return request
 
 

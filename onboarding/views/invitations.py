@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ikc_share import http
 from ikc_share import permissions as core_permissions
 from ikc_share import selectors as core_selectors
-from ikc_share.middleware import second_factor_required
+from ikc_share.middleware import second_factor_asked
 from onboarding import invitations, permissions, selectors
 from onboarding.forms import AcceptInvitationForm
 from onboarding.models import Invitation
@@ -97,8 +97,8 @@ def parents_invite(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the invitation e-mail: choose a password, then (a member whose role needs
-    it: in production every role) set up two-factor login."""
+    """The link in the invitation e-mail: choose a password, then (a director or privacy
+    officer, and in production every member) set up two-factor login."""
     invitation = selectors.invitation_by_token(token)
     if invitation is None:
         return render(request, "onboarding/invitation_invalid.html", {"reason": "unknown"}, status=404)
@@ -119,7 +119,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             http.errors_to_messages(request, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if any(second_factor_required(m.role) for m in core_selectors.active_memberships(user=user)):
+            if any(second_factor_asked(m.role) for m in core_selectors.active_memberships(user=user)):
                 messages.success(
                     request,
                     _(
@@ -139,7 +139,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 messages.success(request, _("Uw wachtwoord is ingesteld. Welkom!"))
             return redirect("ikc_share:home")
-    two_factor = invitation.membership is not None and second_factor_required(invitation.membership.role)
+    two_factor = invitation.membership is not None and second_factor_asked(invitation.membership.role)
     return render(
         request, "onboarding/invitation_accept.html", {"form": form, "invitation": invitation, "two_factor": two_factor}
     )

@@ -72,9 +72,11 @@ def page_width(page) -> int:
 # The elements that stick out of the viewport while their parent does not: what to fix.
 WIDE_ELEMENTS = """() => {
   const out = [], w = window.innerWidth;
+  const clipped = (el) => !["absolute", "fixed"].includes(getComputedStyle(el).position)
+    && el.parentElement.closest(".table-responsive, pre") !== null;
   for (const el of document.body.querySelectorAll("*")) {
     const parent = el.parentElement;
-    if (el.getBoundingClientRect().right > w + 1 && parent.getBoundingClientRect().right <= w + 1) {
+    if (el.getBoundingClientRect().right > w + 1 && parent.getBoundingClientRect().right <= w + 1 && !clipped(el)) {
       out.push(el.tagName.toLowerCase() + (el.className ? "." + String(el.className).trim().replace(/ +/g, ".") : ""));
     }
   }

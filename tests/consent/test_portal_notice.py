@@ -108,9 +108,7 @@ def test_a_paper_decision_records_no_portal_notice(world, version, login):
     sanne = guardian(world, world.child_daycare, "Sanne")
     url = reverse("consent:paper-decision", args=[world.child_daycare.pk, version.pk])
     scan = SimpleUploadedFile("formulier.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
-    response = client.post(
-        url, {"guardian": sanne.pk, "state": "given", "decided_on": "2026-01-05", "scan": scan}
-    )
+    response = client.post(url, {"guardian": sanne.pk, "state": "given", "decided_on": "2026-01-05", "scan": scan})
     assert response.status_code in (200, 302)
     assert not ParentNotice.objects.filter(how="portal").exists()
 

@@ -274,7 +274,7 @@ def budget(client, path: str, growth: Growth, *, expect: int = 200, method: str 
 # transaction shows as SAVEPOINT … RELEASE here (BEGIN … COMMIT in production).
 PORTAL_COLD = 12  # session, user, chain heads; the children, versions, six consent facts, categories
 PORTAL_WARM = 3  # session, user, chain heads: the rows come from the cache
-CONSENT_POST = 15  # see test_consent_submission
+CONSENT_POST = 16  # see test_consent_submission
 
 
 def test_parent_portal(world, login):
@@ -306,8 +306,10 @@ def test_consent_submission(world, login):
     queries = budget(client, path, growth, expect=302, method="post", data=data)
     # session, user, the guardianship, the version, its categories, the letters (shown and
     # generic in one); then the service: SAVEPOINT, the child's lock, the authority, the
-    # covering versions with the guardian's history (one), the decisions (one INSERT), the
-    # chain head's lock, the event, the head, RELEASE.
+    # covering versions with the guardian's history (one), the decisions (one INSERT), whether
+    # the guardian was informed of the version already (issue 18: reading the letter in the
+    # portal and deciding records a notice, once), the chain head's lock, the event, the head,
+    # RELEASE.
     assert queries <= CONSENT_POST, f"consent POST: {queries} queries, budget {CONSENT_POST}"
 
 
@@ -316,8 +318,9 @@ def test_consent_submission(world, login):
 # locations, scope locations (issue 17) and approvals (read once for both sections); the six
 # consent facts and the consent given for other agreements (read once for both sections);
 # the requester's memberships with their locations (one); the navigation's memberships; the
-# guardians.
-STAFF_CHILD_PAGE = 24
+# guardians; while a parent is not informed, whether the requester may start a round (issue
+# 18: the consent section links to asking the parents).
+STAFF_CHILD_PAGE = 25
 
 
 def test_staff_child_page(world, login):
@@ -360,8 +363,10 @@ def test_check_transfers_for_every_agreement_of_a_child(world):
 
 
 # session, user, the reader's grants on the organisation, the organisation, the receiving
-# memberships with their locations (two), the page's ids, its rows, the navigation.
-TRANSFER_INBOX = 9
+# memberships with their locations (two), the page's ids, its rows, the navigation; then
+# (issue 17.2) which copies on the page are to erase after a withdrawal (one, whatever the
+# rows) and whether the reader handles rights: director grant and privacy contact (two).
+TRANSFER_INBOX = 12
 
 
 def test_transfer_inbox(world, login):
