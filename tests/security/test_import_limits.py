@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 
 import pytest
@@ -24,10 +23,9 @@ ROW = "K-1;Zoë;Dijk;01-02-2022;KDV Test;Anouk;Dijk;ja"
 
 
 def _refused(data: bytes) -> str:
-    started = time.monotonic()
+    # How fast and small the refusal is, is measured by bench/measure/import_limits.py.
     with pytest.raises(reading.UnreadableFile) as exc:
         reading.read_upload(data)
-    assert time.monotonic() - started < 10  # seconds, not minutes (a shared 2-core machine)
     return exc.value.message
 
 
@@ -90,9 +88,7 @@ def test_a_workbook_that_claims_a_huge_sheet_is_read_by_what_it_holds():
                 content = re.sub(rb'<dimension ref="[A-Z0-9:]+"', b'<dimension ref="A1:XFD1048576"', content)
                 assert b"XFD1048576" in content
             target.writestr(item, content)
-    started = time.monotonic()
     table = reading.read_upload(packed.getvalue())
-    assert time.monotonic() - started < 10
     assert len(table.headers) == 8 and len(table.rows) == 1
 
 
@@ -139,8 +135,6 @@ def test_the_mapping_page_of_a_200_column_file_stays_small(world, import_flow): 
     flow = import_flow()
     response = flow.upload("breed.csv", (";".join(headers) + "\n" + ";".join(cells) + "\n").encode())
     assert response.status_code == 302
-    started = time.monotonic()
     page = flow.client.get(reverse("ikc_share:import-mapping", kwargs={"pk": flow.job().pk}))
     assert page.status_code == 200
-    assert time.monotonic() - started < 10
     assert len(page.content) < 2_000_000
