@@ -118,7 +118,10 @@ def seed(ctx) -> None:
         )
         scan = SimpleUploadedFile(
             "toestemmingsformulier-yara.pdf",
-            html_to_pdf("<p>Toestemmingsformulier (demo): ja, getekend door de ouder.</p>"),
+            html_to_pdf(
+                '<html lang="nl"><title>Toestemmingsformulier</title>'
+                "<p>Toestemmingsformulier (demo): ja, getekend door de ouder.</p></html>"
+            ),
             content_type="application/pdf",
         )
         services.consent_decide(
