@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accountability.countries import COUNTRIES, in_eea
 from accountability.models import ControllerSetting, Processor
 from accountability.register import ACTIVITIES
+from ikc_share import services as core_services
 from ikc_share.audit import audit_record
 
 if TYPE_CHECKING:
@@ -121,16 +122,15 @@ def processor_end(*, processor: Processor, actor) -> Processor:
 @transaction.atomic
 def controller_setting_update(*, organisation: Organisation, actor, public_authority: bool) -> ControllerSetting:
     """Whether the organisation is an administrative authority (the board of a public
-    school): a parent then contests a refusal under the Awb (art. 34 UAVG)."""
+    school): a parent then contests a refusal under the Awb (art. 34 UAVG). The flag lives on
+    the organisation (`is_public_authority`, written by the core service, which audits it) so
+    the consent layer can name the remedy too; the ControllerSetting row is kept in step as a
+    legacy mirror and is no longer read."""
+    core_services.organisation_public_authority_set(
+        organisation=organisation, actor=actor, public_authority=public_authority
+    )
     row, _created = ControllerSetting.objects.update_or_create(
         organisation=organisation,
         defaults={"public_authority": public_authority, "updated_by": actor, "updated_at": timezone.now()},
-    )
-    audit_record(
-        organisation=organisation,
-        actor=actor,
-        action="register.controller_updated",
-        target=row,
-        payload={"public_authority": public_authority},
     )
     return row

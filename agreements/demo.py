@@ -32,7 +32,15 @@ from django.utils import timezone
 from agreements import rules, services
 from agreements.letters.content import LANGUAGES
 from agreements.letters.storage import letter_generic_ensure
-from agreements.models import Agreement, AgreementVersion, Art9Condition, DataCategory, LegalBasis, Purpose
+from agreements.models import (
+    Agreement,
+    AgreementItem,
+    AgreementVersion,
+    Art9Condition,
+    DataCategory,
+    LegalBasis,
+    Purpose,
+)
 
 if TYPE_CHECKING:
     from ikc_share.models import FunctionTitle, Organisation
@@ -180,9 +188,75 @@ _AGREEMENTS = (
 )
 
 
+# Issue 17.3: the English versions of the demo's own texts (Dutch text → English), so the
+# demo's English letters are fully English.
+_ENGLISH = {
+    _AGREEMENTS[0].explanation: (
+        "When your child goes to OBS De Regenboog at around 4 years old, the pedagogical employee tells the "
+        "teacher how your child is developing. The school can then build on what your child can already do and "
+        "where your child still needs help. You read the handover yourself first."
+    ),
+    _AGREEMENTS[1].explanation: (
+        "If your child received early childhood education (VVE) with us, we pass on which programme your child "
+        "followed and for how long. The law requires this, so that the school can build on it in groups 1 and 2. "
+        "No consent is needed for this, but you are informed beforehand."
+    ),
+    _AGREEMENTS[2].explanation: (
+        "If your child goes to BSO De Regenboog after school, we tell the teacher on which days your child goes to "
+        "out-of-school care and who picks your child up. Your child then goes to the right place after school."
+    ),
+    _AGREEMENTS[3].explanation: (
+        "The school tells the out-of-school care when your child's school times are different, for example on a "
+        "study day or a school trip, so that the out-of-school care looks after your child at the right time."
+    ),
+    _AGREEMENTS[4].explanation: (
+        "If your child needs extra care, or has an allergy or takes medicines, the school can only prepare for "
+        "this if it knows. We ask you separately and explicitly for your consent for this."
+    ),
+    **dict(
+        zip(
+            [justification for demo in _AGREEMENTS for _code, justification in demo.items],
+            [
+                "To link the handover to the right child at school.",
+                "So that the teacher knows how your child makes contact and what your child needs to feel safe "
+                "in the classroom.",
+                "So that the teacher can build on your child's vocabulary and language(s).",
+                "So that the school sees whether your child needs extra practice with, for example, cutting or "
+                "holding a pen.",
+                "So that the teacher can build on your child's interests and concentration.",
+                "So that the teacher knows where your child still needs help, such as getting dressed or going "
+                "to the toilet.",
+                "The law requires that the school knows which early childhood education programme your child followed.",
+                "The law requires that the school knows for how long your child received early childhood education.",
+                "So that the teacher knows on which days your child goes to out-of-school care after school and "
+                "who picks your child up.",
+                "So that the out-of-school care knows when your child leaves school when the school times are "
+                "different.",
+                "So that the special educational needs coordinator can arrange the support at school from day one.",
+                "So that the school knows what to do in case of an allergic reaction or a seizure.",
+            ],
+            strict=True,
+        )
+    ),
+}
+
+
 def _items(pairs: list[tuple[str, str]]) -> list[rules.ItemSpec]:
     categories = {c.code: c for c in DataCategory.objects.filter(code__in=[code for code, _ in pairs])}
-    return [rules.ItemSpec(categories[code], justification) for code, justification in pairs]
+    return [rules.ItemSpec(categories[code], text, _ENGLISH.get(text, "")) for code, text in pairs]
+
+
+def _fill_english(ctx) -> None:
+    """Demo versions made before English texts existed get them, only where blank. A direct
+    update: an English text is no material change and needs no new version."""
+    for version in AgreementVersion.objects.filter(agreement__ikc=ctx.ikc, purpose_explanation_en=""):
+        english = _ENGLISH.get(version.purpose_explanation, "")
+        if english:
+            AgreementVersion.objects.filter(pk=version.pk).update(purpose_explanation_en=english)
+    for item in AgreementItem.objects.filter(version__agreement__ikc=ctx.ikc, justification_en=""):
+        english = _ENGLISH.get(item.justification, "")
+        if english:
+            AgreementItem.objects.filter(pk=item.pk).update(justification_en=english)
 
 
 def _roles(organisation: Organisation, names: list[str]) -> list[FunctionTitle]:
@@ -198,6 +272,7 @@ def _spec(ctx, demo: _Demo, *, start: datetime.date) -> rules.VersionSpec:
         ikc=ctx.ikc,
         purpose=demo.purpose,
         purpose_explanation=demo.explanation,
+        purpose_explanation_en=_ENGLISH.get(demo.explanation, ""),
         legal_basis=demo.legal_basis,
         items=_items(demo.items),
         methods=demo.methods,
@@ -263,6 +338,7 @@ def seed(ctx) -> None:
         else:
             services.agreement_create(actor=directors[spec.sending_organisation.pk], spec=spec, title=demo.title)
 
+    _fill_english(ctx)
     for version in AgreementVersion.objects.filter(agreement__ikc=ctx.ikc, status=AgreementVersion.Status.ACTIVE):
         for language in LANGUAGES:
             letter_generic_ensure(

@@ -113,6 +113,12 @@ class VersionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("In gewone taal: waarom wisselen jullie deze gegevens uit, en wat heeft het kind eraan?"),
     )
+    purpose_explanation_en = forms.CharField(
+        label=_("Uitleg voor ouders (Engels)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Voor de Engelse brief. Leeg laten: de Engelse brief toont de Nederlandse tekst."),
+    )
     legal_basis = forms.ChoiceField(
         label=_("Grondslag (art. 6 lid 1 AVG)"),
         choices=LegalBasis.choices,
@@ -138,6 +144,12 @@ class VersionForm(forms.Form):
         help_text=_(
             "Alleen bij gerechtvaardigd belang (f): waarom weegt het belang zwaarder dan de privacy van het kind?"
         ),
+    )
+    balancing_test_en = forms.CharField(
+        label=_("Belangenafweging (Engels)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Voor de Engelse brief. Leeg laten: de Engelse brief toont de Nederlandse tekst."),
     )
     methods = forms.MultipleChoiceField(
         label=_("Manier van overdragen"),
@@ -270,6 +282,11 @@ class ItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    justification_en = forms.CharField(
+        label=_("Waarom is dit nodig? (Engels)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
 
 class BaseItemFormSet(forms.BaseFormSet):
@@ -291,8 +308,16 @@ ItemFormSet = forms.formset_factory(
 def item_initial(categories: list[DataCategory], version: AgreementVersion | None = None) -> list[dict]:
     chosen = {}
     if version is not None:
-        chosen = {i.category_id: i.justification for i in version.items.all()}
-    return [{"category": c.pk, "include": c.pk in chosen, "justification": chosen.get(c.pk, "")} for c in categories]
+        chosen = {i.category_id: (i.justification, i.justification_en) for i in version.items.all()}
+    return [
+        {
+            "category": c.pk,
+            "include": c.pk in chosen,
+            "justification": chosen.get(c.pk, ("", ""))[0],
+            "justification_en": chosen.get(c.pk, ("", ""))[1],
+        }
+        for c in categories
+    ]
 
 
 def version_initial(version: AgreementVersion) -> dict:
@@ -305,10 +330,12 @@ def version_initial(version: AgreementVersion) -> dict:
         "title": version.agreement.title,
         "purpose": version.purpose,
         "purpose_explanation": version.purpose_explanation,
+        "purpose_explanation_en": version.purpose_explanation_en,
         "legal_basis": version.legal_basis,
         "art9_condition": version.art9_condition,
         "statutory_provision": version.statutory_provision,
         "balancing_test": version.balancing_test,
+        "balancing_test_en": version.balancing_test_en,
         "methods": methods,
         "receiving_roles": list(version.receiving_roles.all()),
         "receiving_locations": list(version.receiving_locations.all()),
@@ -334,7 +361,11 @@ def version_spec(
     """Map the cleaned data to the rules' input (no decisions here)."""
     data = form.cleaned_data
     chosen = [
-        rules.ItemSpec(f.cleaned_data["category"], f.cleaned_data.get("justification", ""))
+        rules.ItemSpec(
+            f.cleaned_data["category"],
+            f.cleaned_data.get("justification", ""),
+            f.cleaned_data.get("justification_en") or "",
+        )
         for f in items.forms
         if f.cleaned_data.get("include") and f.cleaned_data.get("category") is not None
     ]
@@ -365,6 +396,8 @@ def version_spec(
         scope_min_age=data.get("scope_min_age"),
         scope_max_age=data.get("scope_max_age"),
         scope_vve_only=bool(data.get("scope_vve_only")),
+        purpose_explanation_en=data.get("purpose_explanation_en") or "",
+        balancing_test_en=data.get("balancing_test_en") or "",
     )
 
 

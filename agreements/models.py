@@ -101,6 +101,9 @@ class AgreementVersion(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
     purpose_explanation = models.TextField(_("explanation for parents"))
+    # Issue 17.3: optional English versions of the directors' own texts, for the English
+    # letter (empty: the English letter quotes the Dutch text). Never a material change.
+    purpose_explanation_en = models.TextField(_("Uitleg voor ouders (Engels)"), blank=True, default="")
     legal_basis = models.CharField(_("legal basis (GDPR art. 6(1))"), max_length=1, choices=LegalBasis.choices)
     art9_condition = models.CharField(
         _("condition for special categories (GDPR art. 9(2))"),
@@ -111,6 +114,7 @@ class AgreementVersion(models.Model):
     )
     statutory_provision = models.CharField(_("statutory provision"), max_length=255, blank=True)
     balancing_test = models.TextField(_("balancing test (legitimate interest)"), blank=True)
+    balancing_test_en = models.TextField(_("Belangenafweging (Engels)"), blank=True, default="")
     method_in_app = models.BooleanField(_("share in the app"), default=True)
     method_meeting = models.BooleanField(_("three-way meeting (driegesprek)"), default=False)
     receiving_roles = models.ManyToManyField("ikc_share.FunctionTitle", related_name="receiving_agreement_versions")
@@ -191,6 +195,7 @@ class AgreementItem(models.Model):
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="items")
     category = models.ForeignKey(DataCategory, on_delete=models.PROTECT, related_name="+")
     justification = models.TextField(_("why this is necessary"))
+    justification_en = models.TextField(_("Waarom is dit nodig? (Engels)"), blank=True, default="")
 
     class Meta:
         ordering = ["category__order"]

@@ -73,6 +73,8 @@ def _write_content(version: AgreementVersion, spec: rules.VersionSpec) -> None:
     version.art9_condition = spec.art9_condition or ""
     version.statutory_provision = spec.statutory_provision.strip()
     version.balancing_test = spec.balancing_test.strip()
+    version.purpose_explanation_en = spec.purpose_explanation_en.strip()
+    version.balancing_test_en = spec.balancing_test_en.strip()
     version.method_in_app = rules.METHOD_IN_APP in spec.methods
     version.method_meeting = rules.METHOD_MEETING in spec.methods
     version.retention_months = spec.retention_months
@@ -90,7 +92,15 @@ def _write_content(version: AgreementVersion, spec: rules.VersionSpec) -> None:
     version.save()
     version.items.all().delete()
     AgreementItem.objects.bulk_create(
-        [AgreementItem(version=version, category=i.category, justification=i.justification.strip()) for i in spec.items]
+        [
+            AgreementItem(
+                version=version,
+                category=i.category,
+                justification=i.justification.strip(),
+                justification_en=i.justification_en.strip(),
+            )
+            for i in spec.items
+        ]
     )
     version.receiving_roles.set(spec.receiving_roles)
     version.receiving_locations.set(spec.receiving_locations)

@@ -60,6 +60,12 @@ class Organisation(models.Model):
     privacy_officer_email = models.EmailField(_("privacy officer's e-mail"), blank=True)
     privacy_officer_phone = models.CharField(_("privacy officer's phone"), max_length=30, blank=True)
     privacy_officer_address = models.CharField(_("privacy officer's postal address"), max_length=255, blank=True)
+    # Art. 34/35 UAVG: the board of a public school is an administrative authority, so a parent
+    # contests a refusal with an objection under the Awb; otherwise at the civil court
+    # (agreements/rules/remedies.py). Kept by the director on the register page.
+    is_public_authority = models.BooleanField(
+        _("Openbaar bestuursorgaan (openbare school: bezwaar volgens de Awb)"), default=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

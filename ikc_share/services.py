@@ -64,6 +64,24 @@ def organisation_create(*, ikc: Ikc, name: str, kind: str, actor=None, **fields)
 
 
 @transaction.atomic
+def organisation_public_authority_set(*, organisation: Organisation, actor, public_authority: bool) -> Organisation:
+    """Whether the organisation is an administrative authority (the board of a public school):
+    a parent then contests a refusal under the Awb (art. 34 UAVG), otherwise at the civil court
+    (art. 35 UAVG); see agreements/rules/remedies.py. Audited as a change to the controller's
+    details in the processing register."""
+    Organisation.objects.filter(pk=organisation.pk).update(is_public_authority=bool(public_authority))
+    organisation.is_public_authority = bool(public_authority)  # the caller's instance too
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="register.controller_updated",
+        target=organisation,
+        payload={"public_authority": organisation.is_public_authority},
+    )
+    return organisation
+
+
+@transaction.atomic
 def ikc_create(*, name: str, actor) -> Ikc:
     """A new IKC (the operator console), with a unique slug made from its name."""
     name = name.strip()

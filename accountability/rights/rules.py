@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from accountability import transfer_facts
 from accountability.anonymise import is_anonymised_child, is_anonymised_guardian
 from accountability.deadlines import MAX_EXTENSION_MONTHS, request_deadline
-from accountability.models import ControllerSetting
 from accountability.rights.models import RightsRequest
+from agreements.rules import remedies
 from consent import selectors as consent_selectors
 from consent.choices import ObjectionStatus
 from ikc_share import selectors as core_selectors
@@ -102,46 +102,24 @@ def extension_problem(*, request: RightsRequest, months: int, reason: str, today
 
 # --- Remedy against a refusal -------------------------------------------------------------------
 
-AWB = "awb"  # the controller is an administrative authority: objection, then the administrative court
-CIVIL = "civil"  # any other controller: a petition to the civil court
+AWB = remedies.AWB  # the controller is an administrative authority: objection, then the administrative court
+CIVIL = remedies.CIVIL  # any other controller: a petition to the civil court
 
 
 def remedy_route(*, organisation) -> str:
-    """Art. 34 UAVG: a decision of an administrative authority (bestuursorgaan: the board of
-    a public school) on a request under art. 15-22 is a decision under the Awb, contested by
-    an objection and then at the administrative court. Art. 35 UAVG: against any other
-    controller the parent petitions the civil court. The organisation records which it is
-    (ControllerSetting, kept by its director)."""
-    setting = ControllerSetting.objects.filter(organisation=organisation).only("public_authority").first()
-    return AWB if setting is not None and setting.public_authority else CIVIL
+    """Art. 34/35 UAVG (the rule: agreements/rules/remedies.py). The organisation records
+    which it is (`Organisation.is_public_authority`, kept by its director)."""
+    return remedies.remedy_route(public_authority=organisation.is_public_authority)
 
 
 def refusal_remedy(*, route: str, controller: str) -> str:
     """The sentence every refusal shows (a rejected request, a rejected objection, an access
-    export with parts left out): how to contest it within six weeks, and that a complaint
-    to the Autoriteit Persoonsgegevens is always open (art. 77 GDPR). The one place it is
-    written."""
-    if route == AWB:
-        first = _(
-            "Bent u het niet eens met deze beslissing? Dan kunt u binnen zes weken na de dag waarop zij aan u is "
-            "verstuurd bezwaar maken bij %(controller)s (Algemene wet bestuursrecht; art. 34 UAVG). Na de "
-            "beslissing op uw bezwaar kunt u in beroep gaan bij de bestuursrechter."
-        )
-    else:
-        first = _(
-            "Bent u het niet eens met deze beslissing? Dan kunt u binnen zes weken na ontvangst ervan de rechtbank "
-            "met een verzoekschrift vragen %(controller)s op te dragen uw verzoek alsnog toe te wijzen (art. 35 "
-            "UAVG); daarvoor heeft u geen advocaat nodig."
-        )
-    always = _(
-        "U kunt ook altijd een klacht indienen bij de Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl, "
-        "art. 77 AVG)."
-    )
-    return f"{first % {'controller': controller}} {always}"
+    export with parts left out); written once, in agreements/rules/remedies.py."""
+    return remedies.refusal_remedy(public_authority=route == AWB, controller=controller)
 
 
 def remedy_for(*, organisation) -> str:
-    return refusal_remedy(route=remedy_route(organisation=organisation), controller=organisation.name)
+    return remedies.remedy_for(organisation=organisation)
 
 
 # --- Erasure ------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from accountability import permissions as perms
 from accountability import register as register_module
 from accountability import register_services, reports, selectors, services
 from accountability.forms import AdviceForm, ControllerSettingForm, ProcessorForm, SecurityForm
-from accountability.models import AdviceNote, ControllerSetting, RegisterText
+from accountability.models import AdviceNote, RegisterText
 from accountability.rights import rules as rights_rules
 from ikc_share import http
 
@@ -149,9 +149,10 @@ def processor_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def controller_setting(request: HttpRequest, org_pk: int) -> HttpResponse:
     organisation = perms.manager_organisation(request.user, org_pk)
-    current = ControllerSetting.objects.filter(organisation=organisation).first()
+    # Not `request.POST or None`: unticking the only box posts nothing, and must still save.
     form = ControllerSettingForm(
-        request.POST or None, initial={"public_authority": bool(current and current.public_authority)}
+        request.POST if request.method == "POST" else None,
+        initial={"public_authority": organisation.is_public_authority},
     )
     if request.method == "POST" and form.is_valid():
         if http.call_service(

@@ -78,6 +78,13 @@ def _signatory(version: AgreementVersion, org: Organisation) -> str:
     return user.get_full_name() or ""
 
 
+def _free_text(name: str, dutch: str, english_text: str, english: bool) -> dict[str, Any]:
+    """A director's own text for the letter: in English when the English letter has an
+    English version, else the Dutch text (`<name>_dutch`: the template marks it lang="nl")."""
+    use_english = english and bool(english_text.strip())
+    return {name: english_text if use_english else dutch, f"{name}_dutch": not use_english}
+
+
 def letter_context(
     *,
     version: AgreementVersion,
@@ -101,7 +108,7 @@ def letter_context(
                 "code": cat.code,
                 "name": cat.name_en if english else cat.name_nl,
                 "description": cat.description_en if english else cat.description_nl,
-                "justification": item.justification,
+                **_free_text("justification", item.justification, item.justification_en, english),
                 "is_special": cat.is_special,
                 "is_sensitive": cat.is_sensitive,
                 "statutory": cat.statutory,
@@ -123,8 +130,9 @@ def letter_context(
         "receiver_signatory": _signatory(version, receiver),
         "letter_date": letter_date or timezone.localdate(),
         "purpose": version.purpose,
-        "purpose_explanation": version.purpose_explanation,
+        **_free_text("purpose_explanation", version.purpose_explanation, version.purpose_explanation_en, english),
         "items": items,
+        "justifications_dutch": any(i["justification_dutch"] for i in items),
         "has_special": any(i["is_special"] for i in items),
         "has_statutory": any(i["statutory"] for i in items),
         "art9_condition": version.art9_condition,
@@ -141,7 +149,7 @@ def letter_context(
         "is_legal_duty": is_legal_duty(basis),
         # c and e: what the duty or the task requires is not erased on request (art. 17(3)(b)).
         "erasure_limited": not allows_erasure_of_received(basis),
-        "balancing_test": version.balancing_test,
+        **_free_text("balancing_test", version.balancing_test, version.balancing_test_en, english),
         "school_name": school_name(sender, receiver),
         "statutory_provision": version.statutory_provision,
         "guardian_policy": version.guardian_policy,

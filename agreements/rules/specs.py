@@ -29,6 +29,7 @@ NOTICE = "notice"
 class ItemSpec:
     category: DataCategory
     justification: str = ""
+    justification_en: str = ""  # for the English letter; never a material change
 
 
 @dataclass
@@ -62,6 +63,9 @@ class VersionSpec:
     scope_min_age: int | None = None
     scope_max_age: int | None = None
     scope_vve_only: bool = False
+    # Issue 17.3: English versions of the free texts, for the English letter only.
+    purpose_explanation_en: str = ""
+    balancing_test_en: str = ""
 
     @property
     def categories(self) -> list[DataCategory]:
@@ -111,7 +115,7 @@ def spec_from_version(version: AgreementVersion) -> VersionSpec:
         art9_condition=version.art9_condition,
         statutory_provision=version.statutory_provision,
         balancing_test=version.balancing_test,
-        items=[ItemSpec(i.category, i.justification) for i in version_items(version)],
+        items=[ItemSpec(i.category, i.justification, i.justification_en) for i in version_items(version)],
         methods=frozenset(methods),
         receiving_roles=list(version.receiving_roles.all()),
         receiving_locations=list(version.receiving_locations.all()),
@@ -128,6 +132,8 @@ def spec_from_version(version: AgreementVersion) -> VersionSpec:
         scope_min_age=version.scope_min_age,
         scope_max_age=version.scope_max_age,
         scope_vve_only=version.scope_vve_only,
+        purpose_explanation_en=version.purpose_explanation_en,
+        balancing_test_en=version.balancing_test_en,
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
-from agreements.choices import Purpose
+from agreements.choices import LegalBasis, Purpose
 from agreements.rules.basis_rules import (
     rule_contract,
     rule_inform_parents,
@@ -25,6 +25,7 @@ from agreements.rules.purposes import is_childcare_to_school
 from agreements.rules.scope import rule_scope
 from agreements.rules.specs import RuleMessage, VersionSpec
 from agreements.rules.specs import error as _error
+from agreements.rules.specs import notice as _notice
 from ikc_share.choices import OrganisationKind
 
 
@@ -204,6 +205,24 @@ def rule_retention_and_validity(spec: VersionSpec) -> list[RuleMessage]:
     return out
 
 
+def rule_english_texts(spec: VersionSpec) -> list[RuleMessage]:
+    """Issue 17.3: the English letter quotes the Dutch text where no English one is filled in."""
+    missing = (spec.purpose_explanation.strip() and not spec.purpose_explanation_en.strip()) or any(
+        item.justification.strip() and not item.justification_en.strip() for item in spec.items
+    )
+    if spec.legal_basis == LegalBasis.LEGITIMATE_INTEREST and spec.balancing_test.strip():
+        missing = missing or not spec.balancing_test_en.strip()
+    if not missing:
+        return []
+    return [
+        _notice(
+            "english_text_missing",
+            _("De Engelse brief toont de Nederlandse tekst waar geen Engelse is ingevuld."),
+            "purpose_explanation_en",
+        )
+    ]
+
+
 RULES: list[Callable[[VersionSpec], list[RuleMessage]]] = [
     rule_organisations,
     rule_purpose,
@@ -219,6 +238,7 @@ RULES: list[Callable[[VersionSpec], list[RuleMessage]]] = [
     rule_scope,
     rule_retention_and_validity,
     rule_inform_parents,
+    rule_english_texts,
 ]
 
 

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements import selectors as agreement_selectors
-from agreements.rules import bases
+from agreements.rules import bases, remedies
 from agreements.rules.consent import consent_state_summaries_for_pairs, consent_state_summary
 from consent import letters_adapter, selectors, services
 from consent import permissions as perms
 from consent.forms import NO, YES, DecisionForm, ObjectionForm
-from consent.models import ConsentDecision
+from consent.models import ConsentDecision, Objection
 from consent.views.common import language, portal_login_required, record_download
 from ikc_share.chain_cache import while_chains_stand
 from ikc_share.http import errors_to_messages, private
@@ -129,7 +129,12 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 @portal_login_required
 def portal_child(request: HttpRequest, child_pk: int) -> HttpResponse:
     access = perms.get_parent_child(request.user, child_pk)
-    context = {"access": access, "child": access.child, "rows": _parent_rows([access], timezone.now())[access.child.pk]}
+    rows = _parent_rows([access], timezone.now())[access.child.pk]
+    context = {"access": access, "child": access.child, "rows": rows}
+    if any(o.status == Objection.Status.REJECTED for row in rows for o in row.get("objections", ())):
+        # Art. 34/35 UAVG, art. 77 GDPR: a rejected objection names the remedy (issue 17.4). The
+        # sending organisation decided it: the child's own organisation.
+        context["objection_remedy"] = remedies.remedy_for(organisation=access.child.organisation)
     if access.has_authority:
         context["history"] = selectors.decision_history(child=access.child)
         context["notices"] = selectors.notices_for(child=access.child)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import selectors as agreement_selectors
-from agreements.rules import bases
+from agreements.rules import bases, remedies
 from agreements.rules.consent import consent_state_summaries_for_pairs
 from consent import letters_adapter, selectors, services
 from consent import permissions as perms
@@ -299,7 +299,15 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "consent/objection_detail.html",
-        {"objection": objection, "organisation": objection.child.organisation, "form": form},
+        {
+            "objection": objection,
+            "organisation": objection.child.organisation,
+            "form": form,
+            # What the parent reads against the rejection (art. 34/35 UAVG, art. 77 GDPR).
+            "remedy": remedies.remedy_for(organisation=objection.child.organisation)
+            if objection.status == objection.Status.REJECTED
+            else None,
+        },
     )
 
 

@@ -34,6 +34,7 @@ def test_demo_has_requests_an_incident_and_thousands_of_events(db):
     assert late.delay_reason and late.parents_notice_text and late.parents_notice_channel == "email"
     assert Processor.objects.filter(organisation=childcare, country="US").exclude(safeguards="").exists()
     assert ControllerSetting.objects.get(organisation=school).public_authority
+    assert school.is_public_authority and not childcare.is_public_authority  # the remedy: Awb vs. civil court
     assert incident.touches_exchange and IncidentNotice.objects.filter(incident=incident).count() == 2
     assert AdviceNote.objects.filter(subject="incident", subject_id=incident.pk).exists()
     assert AuditEvent.objects.count() >= 3000

@@ -364,6 +364,14 @@ CASES = [
         "Kinderopvang en school zijn twee aparte verantwoordelijken, elk met een eigen overeenkomst. Kies bij voorkeur "
         "toestemming van de ouders.",
     ),
+    # --- issue 17.3: English texts for the English letter
+    (
+        "no English texts",
+        lambda w: spec(w),
+        "english_text_missing",
+        rules.NOTICE,
+        "De Engelse brief toont de Nederlandse tekst waar geen Engelse is ingevuld.",
+    ),
 ]
 
 
