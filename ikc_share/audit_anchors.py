@@ -28,9 +28,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from ikc_share import mail
+from ikc_share import mail, selectors
 from ikc_share.audit import ORGANISATION_CHAIN_PREFIX, audit_key
-from ikc_share.models import AuditAnchor, AuditChainHead, AuditEvent, Membership
+from ikc_share.models import AuditAnchor, AuditChainHead, AuditEvent
 
 HEADER = "ikc-share audit anchor v1"
 _LINE = re.compile(r"^(chain|seq|hash|at|signature): ?(\S+)\s*$")
@@ -64,6 +64,7 @@ def publish_anchors(*, now: datetime.datetime | None = None) -> list[AuditAnchor
     for head in AuditChainHead.objects.filter(seq__gt=0).order_by("chain"):
         if last.get(head.chain, 0) >= head.seq:
             continue
+        emails = _officer_emails(head.chain)
         with transaction.atomic():
             anchor = AuditAnchor.objects.create(
                 chain=head.chain,
@@ -71,10 +72,9 @@ def publish_anchors(*, now: datetime.datetime | None = None) -> list[AuditAnchor
                 hash=head.hash,
                 at=datetime.datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.UTC),
                 signature=sign(chain=head.chain, seq=head.seq, digest=head.hash, at=at),
-                sent_to=len(_officer_emails(head.chain)),
+                sent_to=len(emails),
             )
         made.append(anchor)
-        emails = _officer_emails(head.chain)
         if emails:
             mail.send_templated(
                 to=emails, template="audit_anchor", context={"anchor": anchor, "text": anchor_text(anchor)}
@@ -85,11 +85,7 @@ def publish_anchors(*, now: datetime.datetime | None = None) -> list[AuditAnchor
 def _officer_emails(chain: str) -> list[str]:
     if not chain.startswith(ORGANISATION_CHAIN_PREFIX):
         return []
-    organisation_id = chain.removeprefix(ORGANISATION_CHAIN_PREFIX)
-    officers = Membership.objects.filter(
-        organisation_id=organisation_id, role=Membership.Role.PRIVACY_OFFICER, is_active=True
-    ).select_related("user")
-    return sorted({m.user.email for m in officers if m.user.email})
+    return selectors.privacy_officer_emails(organisation_ids=[int(chain.removeprefix(ORGANISATION_CHAIN_PREFIX))])
 
 
 def parse(text: str) -> dict[str, str]:

@@ -153,6 +153,15 @@ def guardians_of_user(*, user_id: int) -> QuerySet[Guardian]:
     return Guardian.objects.filter(user_id=user_id)
 
 
+def privacy_officer_emails(*, organisation_ids: Iterable[int]) -> list[str]:
+    """The e-mail addresses of the active privacy officers of these organisations, sorted,
+    once each (the audit alerts and anchors go to them)."""
+    emails = Membership.objects.filter(
+        organisation_id__in=list(organisation_ids), role=MembershipRole.PRIVACY_OFFICER, is_active=True
+    ).values_list("user__email", flat=True)
+    return sorted({email for email in emails if email})
+
+
 def memberships() -> QuerySet[Membership]:
     """Every membership (active or not), unordered, nothing joined: the caller filters."""
     return Membership.objects.all()

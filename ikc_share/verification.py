@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from ikc_share import mail
+from ikc_share import mail, selectors
 from ikc_share.audit_verify import verify_chains
-from ikc_share.models import AuditVerification, Membership
+from ikc_share.models import AuditVerification
 
 
 def verification_run(*, trigger: str = "manual", verification_id: int | None = None) -> AuditVerification:
@@ -24,10 +24,7 @@ def verification_run(*, trigger: str = "manual", verification_id: int | None = N
     run.save()
     if not result.ok:
         broken_orgs = {p.chain.removeprefix("org-") for p in result.problems if p.chain.startswith("org-")}
-        officers = Membership.objects.filter(
-            organisation_id__in=broken_orgs, role=Membership.Role.PRIVACY_OFFICER, is_active=True
-        ).select_related("user")
-        emails = sorted({m.user.email for m in officers if m.user.email})
+        emails = selectors.privacy_officer_emails(organisation_ids=broken_orgs)
         if emails:
             mail.send_templated(to=emails, template="audit_chain_broken", context={"run": run})
     return run
